@@ -1,0 +1,13 @@
+#include "fake/core/core.h"
+
+#include <utility>
+
+namespace customerfake::core {
+
+Core::Core(std::shared_ptr<const state::Baseline> baseline, CoreOptions options)
+    : clock_(options.clock != nullptr ? options.clock : &system_clock_),
+      journal_enabled_(options.journal),
+      namespaces_(std::move(baseline), options.max_namespaces, options.limits) {
+}
+
+}  // namespace customerfake::core

@@ -1,0 +1,50 @@
+#ifndef CUSTOMER_FAKE_CORE_CORE_H_
+#define CUSTOMER_FAKE_CORE_CORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "fake/core/clock.h"
+#include "fake/handlers/page_token.h"
+#include "fake/state/baseline.h"
+#include "fake/state/registry.h"
+
+namespace customerfake::core {
+
+struct CoreOptions {
+  size_t max_namespaces = 1000;
+  state::NamespaceLimits limits;
+  bool journal = true;
+  const Clock* clock = nullptr;  // the system clock when null
+};
+
+// The composition root: owns the namespaces, the clock, the page token codec
+// and the count of calls in flight. Services and handlers reach state only
+// through it.
+class Core {
+ public:
+  Core(std::shared_ptr<const state::Baseline> baseline, CoreOptions options);
+
+  state::NamespaceRegistry& namespaces() { return namespaces_; }
+  const handlers::PageTokenCodec& tokens() const { return tokens_; }
+  const Clock& clock() const { return *clock_; }
+  bool journal_enabled() const { return journal_enabled_; }
+
+  // Calls accepted and not yet done (including delayed and hanging ones).
+  int64_t in_flight() const { return in_flight_.load(); }
+  void CallStarted() { in_flight_.fetch_add(1); }
+  void CallDone() { in_flight_.fetch_sub(1); }
+
+ private:
+  SystemClock system_clock_;
+  const Clock* clock_;
+  bool journal_enabled_;
+  handlers::PageTokenCodec tokens_;
+  state::NamespaceRegistry namespaces_;
+  std::atomic<int64_t> in_flight_{0};
+};
+
+}  // namespace customerfake::core
+
+#endif  // CUSTOMER_FAKE_CORE_CORE_H_

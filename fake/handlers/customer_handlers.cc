@@ -1,0 +1,177 @@
+#include "fake/handlers/customer_handlers.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "fake/errors/errors.h"
+#include "fake/handlers/validation.h"
+
+namespace customerfake::handlers {
+namespace {
+
+constexpr absl::string_view kCustomersList = "customers";
+constexpr absl::string_view kFlagsList = "flags";
+
+void ToProto(const model::CustomerRecord& record, v1::Customer* out) {
+  out->set_id(record.id);
+  out->set_email_address(record.fields.email_address);
+  out->set_family_name(record.fields.family_name);
+  out->set_given_name(record.fields.given_name);
+  out->set_language_code(record.fields.language_code);
+  out->set_phone_number(record.fields.phone_number);
+}
+
+template <typename Message>
+model::CustomerFields FieldsOf(const Message& message) {
+  return {message.email_address(), message.family_name(), message.given_name(),
+          message.language_code(), message.phone_number()};
+}
+
+// The token's template for this list: what a valid token must have been
+// issued for.
+internal::PageToken Expected(const RequestContext& ctx, absl::string_view list,
+                             absl::string_view customer_id,
+                             uint64_t generation) {
+  internal::PageToken token;
+  token.set_list(std::string(list));
+  token.set_namespace_name(ctx.ns.name());
+  token.set_customer_id(std::string(customer_id));
+  token.set_generation(generation);
+  return token;
+}
+
+}  // namespace
+
+absl::StatusOr<size_t> ResolvePageSize(std::optional<int32_t> requested,
+                                       const model::Settings& settings) {
+  if (requested && *requested < 0) return errors::InvalidPageSize(*requested);
+  int32_t size =
+      requested.value_or(0) == 0 ? settings.default_page_size : *requested;
+  return static_cast<size_t>(std::min(size, settings.max_page_size));
+}
+
+absl::Status GetCustomer(const RequestContext& ctx,
+                         const v1::GetCustomerRequest& request,
+                         v1::GetCustomerResponse* response) {
+  absl::StatusOr<model::CustomerRecord> record = ctx.ns.Get(request.id());
+  if (!record.ok()) return record.status();
+  ToProto(*record, response->mutable_customer());
+  return absl::OkStatus();
+}
+
+absl::Status ListCustomers(const RequestContext& ctx,
+                           const v1::ListCustomersRequest& request,
+                           v1::ListCustomersResponse* response) {
+  absl::StatusOr<size_t> page_size = ResolvePageSize(
+      request.has_page_size() ? std::optional<int32_t>(request.page_size())
+                              : std::nullopt,
+      ctx.settings);
+  if (!page_size.ok()) return page_size.status();
+  internal::PageToken expected =
+      Expected(ctx, kCustomersList, "", ctx.ns.generation());
+  uint64_t after_key = 0;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<internal::PageToken> token =
+        ctx.tokens.Decode(request.page_token(), expected);
+    if (!token.ok()) return token.status();
+    after_key = token->after_key();
+  }
+  absl::StatusOr<state::Namespace::CustomerPage> page =
+      ctx.ns.List(after_key, *page_size, expected.generation());
+  if (!page.ok()) return page.status();
+  for (const model::CustomerRecord& record : page->customers) {
+    ToProto(record, response->add_customers());
+  }
+  if (page->more) {
+    expected.set_after_key(page->last_key);
+    response->set_next_page_token(ctx.tokens.Encode(expected));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CreateCustomer(const RequestContext& ctx,
+                            const v1::CreateCustomerRequest& request,
+                            v1::CreateCustomerResponse* response) {
+  model::CustomerFields fields = FieldsOf(request);
+  if (absl::Status valid = ValidateCustomerFields(fields, ctx.settings);
+      !valid.ok()) {
+    return valid;
+  }
+  absl::StatusOr<model::CustomerRecord> record =
+      ctx.ns.Create(std::move(fields));
+  if (!record.ok()) return record.status();
+  ToProto(*record, response->mutable_customer());
+  return absl::OkStatus();
+}
+
+absl::Status UpdateCustomer(const RequestContext& ctx,
+                            const v1::UpdateCustomerRequest& request,
+                            v1::UpdateCustomerResponse* response) {
+  const v1::Customer& customer = request.customer();
+  model::CustomerFields fields = FieldsOf(customer);
+  if (absl::Status valid = ValidateCustomerFields(fields, ctx.settings);
+      !valid.ok()) {
+    return valid;
+  }
+  absl::StatusOr<model::CustomerRecord> record =
+      ctx.ns.Update(customer.id(), std::move(fields));
+  if (!record.ok()) return record.status();
+  ToProto(*record, response->mutable_customer());
+  return absl::OkStatus();
+}
+
+absl::Status DeleteCustomer(const RequestContext& ctx,
+                            const v1::DeleteCustomerRequest& request,
+                            v1::DeleteCustomerResponse* /*response*/) {
+  return ctx.ns.Delete(request.id());
+}
+
+absl::Status ListCustomerFlags(const RequestContext& ctx,
+                               const v1::ListCustomerFlagsRequest& request,
+                               v1::ListCustomerFlagsResponse* response) {
+  absl::StatusOr<size_t> page_size = ResolvePageSize(
+      request.has_page_size() ? std::optional<int32_t>(request.page_size())
+                              : std::nullopt,
+      ctx.settings);
+  if (!page_size.ok()) return page_size.status();
+  internal::PageToken expected =
+      Expected(ctx, kFlagsList, request.customer_id(), ctx.ns.generation());
+  std::string after_flag;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<internal::PageToken> token =
+        ctx.tokens.Decode(request.page_token(), expected);
+    if (!token.ok()) return token.status();
+    after_flag = token->after_flag();
+  }
+  absl::StatusOr<state::Namespace::FlagPage> page = ctx.ns.ListFlags(
+      request.customer_id(), after_flag, *page_size, expected.generation());
+  if (!page.ok()) return page.status();
+  for (std::string& flag : page->flags) response->add_flags(std::move(flag));
+  if (page->more) {
+    expected.set_after_flag(response->flags(response->flags_size() - 1));
+    response->set_next_page_token(ctx.tokens.Encode(expected));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AddCustomerFlag(const RequestContext& ctx,
+                             const v1::AddCustomerFlagRequest& request,
+                             v1::AddCustomerFlagResponse* /*response*/) {
+  if (absl::Status valid = ValidateFlag(request.flag(), ctx.settings);
+      !valid.ok()) {
+    return valid;
+  }
+  return ctx.ns.AddFlag(request.customer_id(), request.flag());
+}
+
+absl::Status RemoveCustomerFlag(const RequestContext& ctx,
+                                const v1::RemoveCustomerFlagRequest& request,
+                                v1::RemoveCustomerFlagResponse* /*response*/) {
+  if (absl::Status valid = ValidateFlag(request.flag(), ctx.settings);
+      !valid.ok()) {
+    return valid;
+  }
+  return ctx.ns.RemoveFlag(request.customer_id(), request.flag());
+}
+
+}  // namespace customerfake::handlers

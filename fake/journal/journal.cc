@@ -1,0 +1,89 @@
+#include "fake/journal/journal.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace customerfake::journal {
+
+absl::string_view ShortMethodName(absl::string_view full_method) {
+  size_t slash = full_method.rfind('/');
+  return slash == absl::string_view::npos ? full_method
+                                          : full_method.substr(slash + 1);
+}
+
+std::string CallRecord::RequestJson() const {
+  if (request_prototype == nullptr) return "{}";
+  std::unique_ptr<google::protobuf::Message> request(request_prototype->New());
+  request->ParseFromString(request_bytes);
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(*request, &json, options)
+           .ok()) {
+    return "{}";
+  }
+  return json;
+}
+
+Journal::Journal(size_t max_entries) : max_entries_(max_entries) {}
+
+Journal::Attempt Journal::Arrive(absl::string_view method,
+                                 absl::string_view request_bytes,
+                                 absl::Time now) {
+  std::string key = absl::StrCat(method, "\n", request_bytes);
+  absl::MutexLock lock(&mu_);
+  if (seen_.size() >= max_entries_ && !seen_.contains(key)) seen_.clear();
+  Seen& seen = seen_[key];
+  Attempt attempt;
+  attempt.number = ++seen.count;
+  if (seen.count > 1) attempt.since_previous = now - seen.last;
+  seen.last = now;
+  return attempt;
+}
+
+void Journal::Record(CallRecord record) {
+  absl::MutexLock lock(&mu_);
+  record.sequence = next_sequence_++;
+  entries_.push_back(std::move(record));
+  while (entries_.size() > max_entries_) entries_.pop_front();
+}
+
+Journal::Page Journal::List(absl::string_view method, uint64_t after_sequence,
+                            size_t limit) const {
+  Page page;
+  absl::MutexLock lock(&mu_);
+  // Sequences are contiguous, so the first entry after the cursor is found
+  // by arithmetic, not by a scan.
+  size_t start = 0;
+  if (!entries_.empty() && after_sequence >= entries_.front().sequence) {
+    start = after_sequence - entries_.front().sequence + 1;
+  }
+  for (size_t i = start; i < entries_.size(); ++i) {
+    const CallRecord& call = entries_[i];
+    if (!method.empty() && call.method != method &&
+        ShortMethodName(call.method) != method) {
+      continue;
+    }
+    if (page.calls.size() == limit) {
+      page.more = true;
+      break;
+    }
+    page.calls.push_back(call);
+  }
+  return page;
+}
+
+void Journal::Clear() {
+  absl::MutexLock lock(&mu_);
+  entries_.clear();
+  seen_.clear();
+}
+
+size_t Journal::size() const {
+  absl::MutexLock lock(&mu_);
+  return entries_.size();
+}
+
+}  // namespace customerfake::journal

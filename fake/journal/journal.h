@@ -1,0 +1,88 @@
+#ifndef CUSTOMER_FAKE_JOURNAL_JOURNAL_H_
+#define CUSTOMER_FAKE_JOURNAL_JOURNAL_H_
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "google/protobuf/message.h"
+
+namespace customerfake::journal {
+
+// One CustomerService call as the fake received and answered it. The request
+// is kept serialized and turned into JSON only when someone reads it.
+struct CallRecord {
+  uint64_t sequence = 0;
+  std::string method;  // full name
+  const google::protobuf::Message* request_prototype = nullptr;
+  std::string request_bytes;
+  std::vector<std::pair<std::string, std::string>> metadata;
+  absl::StatusCode code = absl::StatusCode::kOk;
+  std::string reason;
+  std::string message;
+  std::string fault_rule;
+  absl::Time arrival;
+  std::optional<absl::Time> deadline;
+  absl::Duration duration;
+  int attempt = 1;
+  std::optional<absl::Duration> since_previous_attempt;
+
+  std::string RequestJson() const;
+};
+
+// The bounded call journal of one namespace: the oldest entries are dropped
+// first. Also counts attempts: how often an equal request (same method, same
+// serialized request) arrived before, and when the previous one did.
+class Journal {
+ public:
+  explicit Journal(size_t max_entries);
+
+  struct Attempt {
+    int number = 1;
+    std::optional<absl::Duration> since_previous;
+  };
+  // Called when a call arrives.
+  Attempt Arrive(absl::string_view method, absl::string_view request_bytes,
+                 absl::Time now);
+  // Called when the call is answered; assigns its sequence number.
+  void Record(CallRecord record);
+
+  // Entries with sequence > after_sequence whose method matches (full name,
+  // short name or empty for all), at most `limit`.
+  struct Page {
+    std::vector<CallRecord> calls;
+    bool more = false;
+  };
+  Page List(absl::string_view method, uint64_t after_sequence,
+            size_t limit) const;
+  void Clear();
+  size_t size() const;
+
+ private:
+  const size_t max_entries_;
+  mutable absl::Mutex mu_;
+  std::deque<CallRecord> entries_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_sequence_ ABSL_GUARDED_BY(mu_) = 1;
+  struct Seen {
+    int count = 0;
+    absl::Time last;
+  };
+  // Keyed by method + request bytes. Bounded like the entries: when it grows
+  // past max_entries it is emptied, and attempt numbers start again at 1.
+  absl::flat_hash_map<std::string, Seen> seen_ ABSL_GUARDED_BY(mu_);
+};
+
+// "CreateCustomer" for "/moia.trip.customer.v1.CustomerService/CreateCustomer".
+absl::string_view ShortMethodName(absl::string_view full_method);
+
+}  // namespace customerfake::journal
+
+#endif  // CUSTOMER_FAKE_JOURNAL_JOURNAL_H_

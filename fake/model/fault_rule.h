@@ -1,0 +1,47 @@
+#ifndef CUSTOMER_FAKE_MODEL_FAULT_RULE_H_
+#define CUSTOMER_FAKE_MODEL_FAULT_RULE_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace customerfake::model {
+
+// What happens to a call that a fault rule takes.
+struct FaultAction {
+  absl::StatusCode code = absl::StatusCode::kOk;  // kOk serves the call
+  std::string message;
+  std::string reason;  // ErrorInfo reason; the code's name when empty
+  std::map<std::string, std::string> error_metadata;
+  std::optional<absl::Duration> retry_delay;  // adds RetryInfo
+  absl::Duration delay = absl::ZeroDuration();
+  bool hang = false;
+  // With kOk: the canned response as the response message's JSON form.
+  std::optional<std::string> response_json;
+};
+
+// Which calls a rule takes, and what happens to them.
+struct FaultRule {
+  std::string id;
+  // "*", a short method name ("CreateCustomer") or a full one
+  // ("/moia.trip.customer.v1.CustomerService/CreateCustomer").
+  std::string method = "*";
+  std::map<std::string, std::string> match_metadata;
+  // Proto field name (dotted for nested fields) -> value in JSON form.
+  std::map<std::string, std::string> match_request;
+  uint32_t skip = 0;
+  uint32_t times = 0;  // 0 = no limit
+  double probability = 1.0;
+  // Exactly one of action and sequence is set.
+  std::optional<FaultAction> action;
+  std::vector<FaultAction> sequence;
+};
+
+}  // namespace customerfake::model
+
+#endif  // CUSTOMER_FAKE_MODEL_FAULT_RULE_H_

@@ -1,0 +1,47 @@
+#include "fake/model/methods.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "moia/trip/customer/v1/customer.pb.h"
+
+namespace customerfake::model {
+
+const std::vector<MethodInfo>& CustomerServiceMethods() {
+  static const auto* const methods = [] {
+    auto* out = new std::vector<MethodInfo>();
+    const google::protobuf::ServiceDescriptor* service =
+        moia::trip::customer::v1::Customer::descriptor()->file()->service(0);
+    auto* factory = google::protobuf::MessageFactory::generated_factory();
+    for (int i = 0; i < service->method_count(); ++i) {
+      const google::protobuf::MethodDescriptor* method = service->method(i);
+      out->push_back(
+          {method->name(),
+           absl::StrCat("/", service->full_name(), "/", method->name()),
+           factory->GetPrototype(method->input_type()),
+           factory->GetPrototype(method->output_type())});
+    }
+    return out;
+  }();
+  return *methods;
+}
+
+const MethodInfo* FindMethod(absl::string_view name) {
+  for (const MethodInfo& method : CustomerServiceMethods()) {
+    if (method.short_name == name || method.full_name == name) return &method;
+  }
+  return nullptr;
+}
+
+bool HasFieldPath(const google::protobuf::Descriptor* type,
+                  absl::string_view path) {
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    if (type == nullptr) return false;
+    const google::protobuf::FieldDescriptor* field =
+        type->FindFieldByName(std::string(part));
+    if (field == nullptr) return false;
+    type = field->message_type();
+  }
+  return true;
+}
+
+}  // namespace customerfake::model

@@ -1,0 +1,33 @@
+#ifndef CUSTOMER_FAKE_MODEL_METHODS_H_
+#define CUSTOMER_FAKE_MODEL_METHODS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+
+namespace customerfake::model {
+
+// One CustomerService method, read from the generated descriptors so that the
+// table follows whichever customer.proto the fake was built against.
+struct MethodInfo {
+  std::string short_name;  // "CreateCustomer"
+  std::string full_name;   // "/moia.trip.customer.v1.CustomerService/..."
+  const google::protobuf::Message* request_prototype;
+  const google::protobuf::Message* response_prototype;
+};
+
+const std::vector<MethodInfo>& CustomerServiceMethods();
+
+// By short or full name; nullptr when the service has no such method.
+const MethodInfo* FindMethod(absl::string_view name);
+
+// True when `path` (dotted proto field names) names a field of `type`.
+bool HasFieldPath(const google::protobuf::Descriptor* type,
+                  absl::string_view path);
+
+}  // namespace customerfake::model
+
+#endif  // CUSTOMER_FAKE_MODEL_METHODS_H_

@@ -1,0 +1,83 @@
+#ifndef CUSTOMER_FAKE_SERVER_FAKE_H_
+#define CUSTOMER_FAKE_SERVER_FAKE_H_
+
+#include <grpcpp/channel.h>
+#include <grpcpp/support/channel_arguments.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "fake/model/scenario.h"
+#include "fake/model/settings.h"
+
+namespace customerfake {
+
+namespace core {
+class Core;
+class Clock;
+}  // namespace core
+
+struct FakeOptions {
+  // TCP address to listen on ("127.0.0.1:0" picks a free port); empty for
+  // in-process use only.
+  std::string listen_address;
+  // The starting scenario; see scenario_file.
+  model::Scenario scenario;
+  // A scenario YAML file, read instead of `scenario` when set.
+  std::string scenario_file;
+  // Overrides of the scenario's settings.
+  std::optional<uint64_t> seed;
+  std::optional<model::AuthMode> auth_mode;
+  std::vector<std::string> tokens;
+
+  size_t max_namespaces = 1000;
+  size_t journal_entries = 10000;
+  size_t fault_rules = 1000;
+  bool journal = true;
+  int max_message_bytes = 4 << 20;
+  const core::Clock* clock = nullptr;  // the system clock when null
+};
+
+// The CustomerService fake, running in this process: for C++ tests, and the
+// body of the `customer-fake serve` binary.
+class Fake {
+ public:
+  // Loads the scenario and starts serving. Fails with INVALID_ARGUMENT for a
+  // bad scenario and UNAVAILABLE when the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<Fake>> Start(FakeOptions options);
+  ~Fake();
+
+  // A channel to the fake that skips the network.
+  std::shared_ptr<grpc::Channel> InProcessChannel(
+      const grpc::ChannelArguments& args = {});
+  // "127.0.0.1:43817"; empty without a listen address.
+  const std::string& address() const { return address_; }
+  int port() const { return port_; }
+
+  // Stops accepting calls, lets calls in flight finish for up to `grace`,
+  // then cancels the rest. Idempotent.
+  void Shutdown(absl::Duration grace = absl::Seconds(5));
+  // Blocks until Shutdown has finished.
+  void Wait();
+
+  // Calls accepted and not yet answered (delayed and hanging ones included).
+  int64_t in_flight() const;
+  core::Core& core();
+
+ private:
+  struct Impl;
+  explicit Fake(std::unique_ptr<Impl> impl);
+
+  std::unique_ptr<Impl> impl_;
+  std::string address_;
+  int port_ = 0;
+};
+
+}  // namespace customerfake
+
+#endif  // CUSTOMER_FAKE_SERVER_FAKE_H_

@@ -1,0 +1,157 @@
+// customer-fake: the command line of the CustomerService fake.
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "fake/server/cli_flags.h"
+#include "fake/server/fake.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "address to serve on, HOST:PORT; port 0 picks a free one");
+ABSL_FLAG(std::string, seed, "",
+          "id seed: the same seed gives the same ids after every reset");
+ABSL_FLAG(std::string, auth, "",
+          "auth mode: any_bearer (any bearer token), tokens (only --token "
+          "values), none; overrides the scenario");
+ABSL_FLAG(std::vector<std::string>, token, {},
+          "a bearer token accepted in auth mode tokens; repeat for more");
+ABSL_FLAG(int64_t, max_namespaces, 1000, "most namespaces held at once");
+ABSL_FLAG(int64_t, journal_entries, 10000,
+          "call journal entries kept per namespace, oldest dropped first");
+ABSL_FLAG(int64_t, max_fault_rules, 1000, "fault rules per namespace");
+ABSL_FLAG(bool, help, false, "show this help");
+
+namespace {
+
+constexpr int kExitBadUsage = 2;
+
+constexpr absl::string_view kUsage =
+    R"(customer-fake: an in-memory fake of MOIA's Trip API CustomerService.
+
+Usage:
+  customer-fake serve [flags]     serve moia.trip.customer.v1.CustomerService
+  customer-fake --help            this text
+
+serve prints "listening on HOST:PORT" as its first line, then serves until
+SIGTERM or SIGINT, lets calls in flight finish and exits 0.
+
+Flags of serve:
+)";
+
+int Fail(const std::string& message, int code) {
+  std::cerr << "customer-fake: " << message << "\n";
+  return code;
+}
+
+std::string Usage() {
+  return absl::StrCat(
+      kUsage, customerfake::cli::FlagHelp({"listen", "seed", "auth", "token",
+                                           "max_namespaces", "journal_entries",
+                                           "max_fault_rules"}));
+}
+
+// Builds the server options from the flags; a message on bad values.
+absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
+  customerfake::FakeOptions options;
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  if (std::string seed = absl::GetFlag(FLAGS_seed); !seed.empty()) {
+    uint64_t value;
+    if (!absl::SimpleAtoi(seed, &value)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad value \"", seed, "\" for --seed: not a non-negative integer"));
+    }
+    options.seed = value;
+  }
+  std::string auth = absl::GetFlag(FLAGS_auth);
+  if (auth == "any_bearer") {
+    options.auth_mode = customerfake::model::AuthMode::kAnyBearer;
+  } else if (auth == "tokens") {
+    options.auth_mode = customerfake::model::AuthMode::kTokens;
+  } else if (auth == "none") {
+    options.auth_mode = customerfake::model::AuthMode::kNone;
+  } else if (!auth.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad value \"", auth, "\" for --auth: use any_bearer, tokens or none"));
+  }
+  options.tokens = absl::GetFlag(FLAGS_token);
+  if (options.auth_mode == customerfake::model::AuthMode::kTokens &&
+      options.tokens.empty()) {
+    return absl::InvalidArgumentError(
+        "--auth tokens needs at least one --token");
+  }
+  for (auto [name, value] :
+       {std::pair{"max_namespaces", absl::GetFlag(FLAGS_max_namespaces)},
+        std::pair{"journal_entries", absl::GetFlag(FLAGS_journal_entries)},
+        std::pair{"max_fault_rules", absl::GetFlag(FLAGS_max_fault_rules)}}) {
+    if (value < 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", absl::StrReplaceAll(name, {{"_", "-"}}),
+                       " must be at least 1, got ", value));
+    }
+  }
+  options.max_namespaces = absl::GetFlag(FLAGS_max_namespaces);
+  options.journal_entries = absl::GetFlag(FLAGS_journal_entries);
+  options.fault_rules = absl::GetFlag(FLAGS_max_fault_rules);
+  return options;
+}
+
+int Serve() {
+  absl::StatusOr<customerfake::FakeOptions> options = ServeOptions();
+  if (!options.ok()) {
+    return Fail(std::string(options.status().message()), kExitBadUsage);
+  }
+  // Blocked before gRPC starts its threads, so only sigwait sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::StatusOr<std::unique_ptr<customerfake::Fake>> fake =
+      customerfake::Fake::Start(*std::move(options));
+  if (!fake.ok()) return Fail(std::string(fake.status().message()), 1);
+  std::cout << "listening on " << (*fake)->address() << std::endl;
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  std::cerr << "customer-fake: " << (signal == SIGTERM ? "SIGTERM" : "SIGINT")
+            << ", finishing calls in flight" << std::endl;
+  (*fake)->Shutdown(absl::Seconds(5));
+  (*fake)->Wait();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::StatusOr<std::vector<std::string>> args =
+      customerfake::cli::ParseFlags(absl::MakeSpan(argv + 1, argc - 1));
+  if (!args.ok())
+    return Fail(std::string(args.status().message()), kExitBadUsage);
+  if (absl::GetFlag(FLAGS_help) || (!args->empty() && (*args)[0] == "help")) {
+    std::cout << Usage();
+    return 0;
+  }
+  if (args->empty()) {
+    return Fail("no command given; try `customer-fake serve` or --help",
+                kExitBadUsage);
+  }
+  const std::string& command = (*args)[0];
+  if (command == "serve") {
+    if (args->size() > 1) {
+      return Fail(
+          absl::StrCat("serve takes no arguments, got \"", (*args)[1], "\""),
+          kExitBadUsage);
+    }
+    return Serve();
+  }
+  return Fail(absl::StrCat("unknown command \"", command, "\" (see --help)"),
+              kExitBadUsage);
+}

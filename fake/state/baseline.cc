@@ -1,0 +1,34 @@
+#include "fake/state/baseline.h"
+
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+
+namespace customerfake::state {
+
+std::shared_ptr<const Baseline> MakeBaseline(model::Scenario scenario) {
+  IdGenerator ids(scenario.settings.id_seed);
+  absl::flat_hash_set<std::string> used;
+  for (const model::CustomerRecord& customer : scenario.customers) {
+    if (!customer.id.empty()) used.insert(customer.id);
+  }
+  for (model::CustomerRecord& customer : scenario.customers) {
+    if (!customer.id.empty()) continue;
+    do {
+      customer.id = ids.Next();
+    } while (!used.insert(customer.id).second);
+  }
+  return std::make_shared<const Baseline>(
+      Baseline{std::move(scenario.settings),
+               std::make_shared<const CustomerStore::Base>(
+                   std::move(scenario.customers)),
+               std::move(scenario.faults), std::move(ids)});
+}
+
+std::shared_ptr<const Baseline> EmptyBaseline(const model::Settings& settings) {
+  model::Scenario scenario;
+  scenario.settings = settings;
+  return MakeBaseline(std::move(scenario));
+}
+
+}  // namespace customerfake::state

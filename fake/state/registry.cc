@@ -1,0 +1,64 @@
+#include "fake/state/registry.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "fake/errors/errors.h"
+
+namespace customerfake::state {
+
+bool IsValidNamespaceName(absl::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+NamespaceRegistry::NamespaceRegistry(std::shared_ptr<const Baseline> baseline,
+                                     size_t max_namespaces,
+                                     NamespaceLimits limits)
+    : baseline_(std::move(baseline)),
+      max_namespaces_(max_namespaces),
+      limits_(limits) {}
+
+absl::StatusOr<std::shared_ptr<Namespace>> NamespaceRegistry::GetOrCreate(
+    absl::string_view name) {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = namespaces_.find(name);
+    if (it != namespaces_.end()) return it->second;
+  }
+  if (!IsValidNamespaceName(name)) return errors::InvalidNamespace(name);
+  // Built outside the lock; cheap, since it shares the baseline.
+  auto created =
+      std::make_shared<Namespace>(std::string(name), baseline_, limits_);
+  absl::MutexLock lock(&mu_);
+  auto it = namespaces_.find(name);
+  if (it != namespaces_.end()) return it->second;  // lost a creation race
+  if (namespaces_.size() >= max_namespaces_) {
+    return errors::NamespaceLimitReached(max_namespaces_);
+  }
+  namespaces_.emplace(std::string(name), created);
+  return created;
+}
+
+bool NamespaceRegistry::Delete(absl::string_view name) {
+  std::shared_ptr<Namespace> dropped;  // destroyed outside the lock
+  absl::MutexLock lock(&mu_);
+  auto it = namespaces_.find(name);
+  if (it == namespaces_.end()) return false;
+  dropped = std::move(it->second);
+  namespaces_.erase(it);
+  return true;
+}
+
+std::vector<std::string> NamespaceRegistry::Names() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<std::string> names;
+  for (const auto& [name, ns] : namespaces_) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace customerfake::state

@@ -1,0 +1,49 @@
+#ifndef CUSTOMER_FAKE_STATE_REGISTRY_H_
+#define CUSTOMER_FAKE_STATE_REGISTRY_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "fake/state/baseline.h"
+#include "fake/state/namespace.h"
+
+namespace customerfake::state {
+
+inline constexpr absl::string_view kDefaultNamespace = "default";
+
+// True for 1-64 characters of [A-Za-z0-9._-].
+bool IsValidNamespaceName(absl::string_view name);
+
+// The namespaces of one fake. A namespace is created on first use as a copy
+// of the server's baseline; the copy shares the baseline's customers until it
+// writes, so creating one costs the same whatever the baseline's size.
+class NamespaceRegistry {
+ public:
+  NamespaceRegistry(std::shared_ptr<const Baseline> baseline,
+                    size_t max_namespaces, NamespaceLimits limits);
+
+  // INVALID_ARGUMENT for a bad name; RESOURCE_EXHAUSTED when full.
+  absl::StatusOr<std::shared_ptr<Namespace>> GetOrCreate(
+      absl::string_view name);
+  // Drops the namespace; false when there was none.
+  bool Delete(absl::string_view name);
+  std::vector<std::string> Names() const;
+  std::shared_ptr<const Baseline> baseline() const { return baseline_; }
+
+ private:
+  const std::shared_ptr<const Baseline> baseline_;
+  const size_t max_namespaces_;
+  const NamespaceLimits limits_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<Namespace>> namespaces_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace customerfake::state
+
+#endif  // CUSTOMER_FAKE_STATE_REGISTRY_H_

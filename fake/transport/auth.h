@@ -1,0 +1,26 @@
+#ifndef CUSTOMER_FAKE_TRANSPORT_AUTH_H_
+#define CUSTOMER_FAKE_TRANSPORT_AUTH_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "fake/model/settings.h"
+
+namespace customerfake::transport {
+
+using Metadata = std::vector<std::pair<std::string, std::string>>;
+
+// Checks the `authorization: Bearer <token>` header against the namespace's
+// auth mode. The fake accepts what the mode says; it does not verify real
+// MOIA tokens.
+absl::Status CheckAuth(const model::Settings& settings,
+                       const Metadata& metadata);
+
+// The header value with the token replaced, for the journal and logs.
+std::string MaskAuthorization(absl::string_view value);
+
+}  // namespace customerfake::transport
+
+#endif  // CUSTOMER_FAKE_TRANSPORT_AUTH_H_

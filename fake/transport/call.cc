@@ -1,0 +1,181 @@
+#include "fake/transport/call.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "fake/errors/errors.h"
+#include "fake/state/registry.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace customerfake::transport {
+namespace {
+
+constexpr absl::string_view kNamespaceHeader = "x-fake-namespace";
+
+Metadata CopyMetadata(const grpc::CallbackServerContext& context) {
+  Metadata metadata;
+  for (const auto& [key, value] : context.client_metadata()) {
+    metadata.emplace_back(std::string(key.data(), key.size()),
+                          std::string(value.data(), value.size()));
+  }
+  return metadata;
+}
+
+absl::Status FaultStatus(const model::FaultAction& action) {
+  absl::Status status = errors::Error(
+      action.code,
+      action.reason.empty() ? errors::CodeName(action.code) : action.reason,
+      action.message, action.error_metadata);
+  if (action.retry_delay) errors::SetRetryDelay(status, *action.retry_delay);
+  return status;
+}
+
+}  // namespace
+
+CallReactor::CallReactor(core::Core& core, grpc::CallbackServerContext* context,
+                         const model::MethodInfo& method,
+                         const google::protobuf::Message* request,
+                         google::protobuf::Message* response, Handler handler,
+                         errors::Details details)
+    : core_(core),
+      context_(context),
+      method_(method),
+      request_(request),
+      response_(response),
+      handler_(std::move(handler)),
+      details_(details) {
+  core_.CallStarted();
+}
+
+void CallReactor::Start() {
+  record_.arrival = core_.clock().Now();
+  record_.method = method_.full_name;
+  record_.request_prototype = method_.request_prototype;
+  record_.metadata = CopyMetadata(*context_);
+  absl::string_view ns_name = state::kDefaultNamespace;
+  for (auto& [key, value] : record_.metadata) {
+    if (key == kNamespaceHeader) ns_name = value;
+  }
+  absl::StatusOr<std::shared_ptr<state::Namespace>> ns =
+      core_.namespaces().GetOrCreate(ns_name);
+  if (!ns.ok()) {
+    // No namespace, so no journal to record in.
+    Finish(errors::ToGrpcStatus(ns.status(), model::Settings().error_domain,
+                                details_));
+    return;
+  }
+  ns_ = *std::move(ns);
+  baseline_ = ns_->baseline();
+
+  if (core_.journal_enabled()) {
+    request_->SerializeToString(&record_.request_bytes);
+    journal::Journal::Attempt attempt = ns_->journal().Arrive(
+        record_.method, record_.request_bytes, record_.arrival);
+    record_.attempt = attempt.number;
+    record_.since_previous_attempt = attempt.since_previous;
+    if (context_->deadline() != std::chrono::system_clock::time_point::max()) {
+      record_.deadline = absl::FromChrono(context_->deadline());
+    }
+  }
+  if (absl::Status auth = CheckAuth(baseline_->settings, record_.metadata);
+      !auth.ok()) {
+    Complete(std::move(auth));
+    return;
+  }
+  fault_ = ns_->DecideFault(
+      faults::CallView(record_.method, &record_.metadata, request_));
+  if (!fault_) {
+    Serve();
+    return;
+  }
+  record_.fault_rule = fault_->rule_id;
+  const model::FaultAction& action = fault_->action;
+  if (action.hang || action.delay > absl::ZeroDuration()) {
+    if (!BeginWait(action)) Complete(absl::CancelledError("call cancelled"));
+    return;
+  }
+  Serve();
+}
+
+bool CallReactor::BeginWait(const model::FaultAction& action) {
+  absl::MutexLock lock(&mu_);
+  if (cancelled_) return false;  // the client gave up already
+  if (action.hang) {
+    hanging_ = true;  // until OnCancel
+    return true;
+  }
+  delaying_ = true;
+  alarm_.Set(absl::ToChronoTime(absl::Now() + action.delay),
+             [this](bool fired) {
+               {
+                 absl::MutexLock lock(&mu_);
+                 delaying_ = false;
+               }
+               if (fired) {
+                 Serve();
+               } else {
+                 Complete(absl::CancelledError("call cancelled"));
+               }
+             });
+  return true;
+}
+
+void CallReactor::Serve() {
+  if (fault_ && fault_->action.code != absl::StatusCode::kOk) {
+    Complete(FaultStatus(fault_->action));
+    return;
+  }
+  if (fault_ && fault_->action.response_json) {
+    // Validated when the rule was added.
+    (void)google::protobuf::util::JsonStringToMessage(
+        *fault_->action.response_json, response_);
+    Complete(absl::OkStatus());
+    return;
+  }
+  handlers::RequestContext ctx{*ns_, baseline_->settings, core_.tokens()};
+  Complete(handler_(ctx));
+}
+
+void CallReactor::Complete(absl::Status status) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (done_) return;
+    done_ = true;
+    hanging_ = false;
+  }
+  if (status.code() == absl::StatusCode::kCancelled &&
+      context_->deadline() <= std::chrono::system_clock::now()) {
+    status = absl::DeadlineExceededError("the client's deadline expired");
+  }
+  if (core_.journal_enabled()) {
+    record_.code = status.code();
+    record_.reason = errors::ReasonOf(status);
+    record_.message = std::string(status.message());
+    record_.duration = core_.clock().Now() - record_.arrival;
+    ns_->journal().Record(std::move(record_));
+  }
+  Finish(
+      errors::ToGrpcStatus(status, baseline_->settings.error_domain, details_));
+}
+
+void CallReactor::OnCancel() {
+  bool hanging;
+  bool delaying;
+  {
+    absl::MutexLock lock(&mu_);
+    cancelled_ = true;
+    hanging = hanging_;
+    delaying = delaying_;
+  }
+  if (hanging) Complete(absl::CancelledError("call cancelled"));
+  // The alarm's callback runs with fired == false and completes the call.
+  if (delaying) alarm_.Cancel();
+}
+
+void CallReactor::OnDone() {
+  core_.CallDone();
+  delete this;
+}
+
+}  // namespace customerfake::transport
