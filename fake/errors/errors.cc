@@ -160,6 +160,11 @@ absl::Status PermissionDenied(absl::string_view why) {
   return Error(absl::StatusCode::kPermissionDenied, kPermissionDenied, why);
 }
 
+absl::Status NamespaceNotFound(absl::string_view name) {
+  return Error(absl::StatusCode::kNotFound, kNamespaceNotFound,
+               absl::StrCat("no namespace \"", name, "\""));
+}
+
 void SetRetryDelay(absl::Status& status, absl::Duration delay) {
   google::rpc::RetryInfo info;
   int64_t nanos = absl::ToInt64Nanoseconds(delay);

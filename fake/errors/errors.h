@@ -43,6 +43,7 @@ inline constexpr absl::string_view kFaultRuleNotFound = "FAULT_RULE_NOT_FOUND";
 inline constexpr absl::string_view kFaultRuleLimitReached =
     "FAULT_RULE_LIMIT_REACHED";
 inline constexpr absl::string_view kPermissionDenied = "PERMISSION_DENIED";
+inline constexpr absl::string_view kNamespaceNotFound = "NAMESPACE_NOT_FOUND";
 
 using Metadata = std::map<std::string, std::string>;
 
@@ -71,6 +72,7 @@ absl::Status InvalidFaultRule(absl::string_view problems);
 absl::Status FaultRuleNotFound(absl::string_view id);
 absl::Status FaultRuleLimitReached(size_t limit);
 absl::Status PermissionDenied(absl::string_view why);
+absl::Status NamespaceNotFound(absl::string_view name);
 
 // Adds a google.rpc.RetryInfo detail to `status`.
 void SetRetryDelay(absl::Status& status, absl::Duration delay);

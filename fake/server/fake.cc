@@ -10,16 +10,22 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "fake/control/control.h"
 #include "fake/core/core.h"
+#include "fake/scenario/scenario_parser.h"
 #include "fake/state/baseline.h"
+#include "fake/transport/control_service.h"
 #include "fake/transport/customer_service.h"
 
 namespace customerfake {
 
 struct Fake::Impl {
   std::unique_ptr<core::Core> core;
+  std::unique_ptr<control::Control> control;
   std::unique_ptr<transport::CustomerService> customer_service;
+  std::unique_ptr<transport::ControlService> control_service;
   std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<grpc::Server> control_server;  // with a separate listener
   absl::Mutex mu;
   bool shut_down ABSL_GUARDED_BY(mu) = false;
 };
@@ -28,8 +34,41 @@ Fake::Fake(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Fake::~Fake() { Shutdown(absl::ZeroDuration()); }
 
+namespace {
+
+// "host:port" with the port that was bound.
+std::string BoundAddress(const std::string& requested, int port) {
+  return absl::StrCat(requested.substr(0, requested.rfind(':')), ":", port);
+}
+
+// Builds and starts a server for `services`; `port` receives the bound port.
+std::unique_ptr<grpc::Server> StartServer(
+    const std::string& address, int max_message_bytes,
+    std::initializer_list<grpc::Service*> services, int* port) {
+  grpc::ServerBuilder builder;
+  if (!address.empty()) {
+    builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
+  }
+  builder.SetMaxReceiveMessageSize(max_message_bytes);
+  builder.SetMaxSendMessageSize(max_message_bytes);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server != nullptr && !address.empty() && *port == 0) return nullptr;
+  if (server != nullptr)
+    server->GetHealthCheckService()->SetServingStatus(true);
+  return server;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   model::Scenario scenario = std::move(options.scenario);
+  if (!options.scenario_file.empty()) {
+    absl::StatusOr<model::Scenario> loaded =
+        scenario::LoadScenarioFile(options.scenario_file);
+    if (!loaded.ok()) return loaded.status();
+    scenario = *std::move(loaded);
+  }
   if (options.seed) scenario.settings.id_seed = options.seed;
   if (options.auth_mode) scenario.settings.auth_mode = *options.auth_mode;
   if (!options.tokens.empty()) scenario.settings.tokens = options.tokens;
@@ -43,35 +82,50 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   core_options.clock = options.clock;
   impl->core = std::make_unique<core::Core>(
       state::MakeBaseline(std::move(scenario)), core_options);
+  impl->control = std::make_unique<control::Control>(*impl->core);
   impl->customer_service =
       std::make_unique<transport::CustomerService>(*impl->core);
+  impl->control_service = std::make_unique<transport::ControlService>(
+      *impl->control, options.control_token);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
+  const bool separate_control = !options.control_listen_address.empty();
   int port = 0;
-  if (!options.listen_address.empty()) {
-    builder.AddListeningPort(options.listen_address,
-                             grpc::InsecureServerCredentials(), &port);
+  if (separate_control) {
+    impl->server =
+        StartServer(options.listen_address, options.max_message_bytes,
+                    {impl->customer_service.get()}, &port);
+  } else {
+    impl->server = StartServer(
+        options.listen_address, options.max_message_bytes,
+        {impl->customer_service.get(), impl->control_service.get()}, &port);
   }
-  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
-  builder.SetMaxSendMessageSize(options.max_message_bytes);
-  builder.RegisterService(impl->customer_service.get());
-  impl->server = builder.BuildAndStart();
-  if (impl->server == nullptr ||
-      (!options.listen_address.empty() && port == 0)) {
+  if (impl->server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address));
   }
-  impl->server->GetHealthCheckService()->SetServingStatus(true);
+  int control_port = 0;
+  if (separate_control) {
+    impl->control_server =
+        StartServer(options.control_listen_address, options.max_message_bytes,
+                    {impl->control_service.get()}, &control_port);
+    if (impl->control_server == nullptr) {
+      impl->server->Shutdown();
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on ", options.control_listen_address));
+    }
+  }
 
   auto fake = std::unique_ptr<Fake>(new Fake(std::move(impl)));
   if (port != 0) {
     fake->port_ = port;
-    std::string host =
-        options.listen_address.substr(0, options.listen_address.rfind(':'));
-    fake->address_ = absl::StrCat(host, ":", port);
+    fake->address_ = BoundAddress(options.listen_address, port);
   }
+  fake->control_address_ =
+      separate_control
+          ? BoundAddress(options.control_listen_address, control_port)
+          : fake->address_;
   return fake;
 }
 
@@ -86,11 +140,21 @@ void Fake::Shutdown(absl::Duration grace) {
     if (impl_->shut_down) return;
     impl_->shut_down = true;
   }
-  impl_->server->GetHealthCheckService()->SetServingStatus(false);
-  impl_->server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  const auto deadline = absl::ToChronoTime(absl::Now() + grace);
+  for (grpc::Server* server :
+       {impl_->server.get(), impl_->control_server.get()}) {
+    if (server == nullptr) continue;
+    server->GetHealthCheckService()->SetServingStatus(false);
+    server->Shutdown(deadline);
+  }
 }
 
-void Fake::Wait() { impl_->server->Wait(); }
+void Fake::Wait() {
+  impl_->server->Wait();
+  if (impl_->control_server != nullptr) impl_->control_server->Wait();
+}
+
+control::Control& Fake::control() { return *impl_->control; }
 
 int64_t Fake::in_flight() const { return impl_->core->in_flight(); }
 

@@ -21,11 +21,19 @@ namespace core {
 class Core;
 class Clock;
 }  // namespace core
+namespace control {
+class Control;
+}  // namespace control
 
 struct FakeOptions {
   // TCP address to listen on ("127.0.0.1:0" picks a free port); empty for
   // in-process use only.
   std::string listen_address;
+  // The control service listens here instead of on listen_address when set;
+  // the API port then refuses control calls.
+  std::string control_listen_address;
+  // When set, control calls must carry it in `x-fake-control-token`.
+  std::string control_token;
   // The starting scenario; see scenario_file.
   model::Scenario scenario;
   // A scenario YAML file, read instead of `scenario` when set.
@@ -58,6 +66,11 @@ class Fake {
   // "127.0.0.1:43817"; empty without a listen address.
   const std::string& address() const { return address_; }
   int port() const { return port_; }
+  // The control listener's address; address() when it shares the port.
+  const std::string& control_address() const { return control_address_; }
+
+  // The control service's operations as direct calls (no gRPC hop).
+  control::Control& control();
 
   // Stops accepting calls, lets calls in flight finish for up to `grace`,
   // then cancels the rest. Idempotent.
@@ -75,6 +88,7 @@ class Fake {
 
   std::unique_ptr<Impl> impl_;
   std::string address_;
+  std::string control_address_;
   int port_ = 0;
 };
 

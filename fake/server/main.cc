@@ -10,11 +10,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "fake/scenario/scenario_parser.h"
 #include "fake/server/cli_flags.h"
 #include "fake/server/fake.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "address to serve on, HOST:PORT; port 0 picks a free one");
+ABSL_FLAG(std::string, scenario, "",
+          "scenario YAML file: the baseline every namespace starts from");
+ABSL_FLAG(std::string, control_listen, "",
+          "serve the control service on this HOST:PORT only (the API port "
+          "then refuses control calls); default: on the API port");
+ABSL_FLAG(std::string, control_token, "",
+          "require this value in x-fake-control-token on control calls");
 ABSL_FLAG(std::string, seed, "",
           "id seed: the same seed gives the same ids after every reset");
 ABSL_FLAG(std::string, auth, "",
@@ -36,8 +44,10 @@ constexpr absl::string_view kUsage =
     R"(customer-fake: an in-memory fake of MOIA's Trip API CustomerService.
 
 Usage:
-  customer-fake serve [flags]     serve moia.trip.customer.v1.CustomerService
-  customer-fake --help            this text
+  customer-fake serve [flags]        serve moia.trip.customer.v1.CustomerService
+  customer-fake validate FILE...     check scenario files without serving:
+                                     exit 0 when all are valid, 1 otherwise
+  customer-fake --help               this text
 
 serve prints "listening on HOST:PORT" as its first line, then serves until
 SIGTERM or SIGINT, lets calls in flight finish and exits 0.
@@ -52,15 +62,19 @@ int Fail(const std::string& message, int code) {
 
 std::string Usage() {
   return absl::StrCat(
-      kUsage, customerfake::cli::FlagHelp({"listen", "seed", "auth", "token",
-                                           "max_namespaces", "journal_entries",
-                                           "max_fault_rules"}));
+      kUsage, customerfake::cli::FlagHelp(
+                  {"listen", "scenario", "control_listen", "control_token",
+                   "seed", "auth", "token", "max_namespaces", "journal_entries",
+                   "max_fault_rules"}));
 }
 
 // Builds the server options from the flags; a message on bad values.
 absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
   customerfake::FakeOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.scenario_file = absl::GetFlag(FLAGS_scenario);
+  options.control_listen_address = absl::GetFlag(FLAGS_control_listen);
+  options.control_token = absl::GetFlag(FLAGS_control_token);
   if (std::string seed = absl::GetFlag(FLAGS_seed); !seed.empty()) {
     uint64_t value;
     if (!absl::SimpleAtoi(seed, &value)) {
@@ -116,8 +130,18 @@ int Serve() {
 
   absl::StatusOr<std::unique_ptr<customerfake::Fake>> fake =
       customerfake::Fake::Start(*std::move(options));
-  if (!fake.ok()) return Fail(std::string(fake.status().message()), 1);
+  if (!fake.ok()) {
+    // A scenario that cannot be read or is invalid is a usage error.
+    bool bad_scenario =
+        fake.status().code() == absl::StatusCode::kNotFound ||
+        fake.status().code() == absl::StatusCode::kInvalidArgument;
+    return Fail(std::string(fake.status().message()),
+                bad_scenario ? kExitBadUsage : 1);
+  }
   std::cout << "listening on " << (*fake)->address() << std::endl;
+  if ((*fake)->control_address() != (*fake)->address()) {
+    std::cout << "control on " << (*fake)->control_address() << std::endl;
+  }
 
   int signal = 0;
   sigwait(&signals, &signal);
@@ -129,6 +153,27 @@ int Serve() {
 }
 
 }  // namespace
+
+// Checks each file; prints every problem of the bad ones to stderr.
+int Validate(const std::vector<std::string>& files) {
+  if (files.empty()) {
+    return Fail("validate needs at least one scenario file", kExitBadUsage);
+  }
+  int bad = 0;
+  for (const std::string& file : files) {
+    absl::StatusOr<customerfake::model::Scenario> scenario =
+        customerfake::scenario::LoadScenarioFile(file);
+    if (scenario.ok()) {
+      std::cout << file << ": ok (" << scenario->customers.size()
+                << " customers, " << scenario->faults.size()
+                << " fault rules)\n";
+    } else {
+      std::cerr << scenario.status().message() << "\n";
+      ++bad;
+    }
+  }
+  return bad == 0 ? 0 : 1;
+}
 
 int main(int argc, char** argv) {
   absl::StatusOr<std::vector<std::string>> args =
@@ -151,6 +196,9 @@ int main(int argc, char** argv) {
           kExitBadUsage);
     }
     return Serve();
+  }
+  if (command == "validate") {
+    return Validate(std::vector<std::string>(args->begin() + 1, args->end()));
   }
   return Fail(absl::StrCat("unknown command \"", command, "\" (see --help)"),
               kExitBadUsage);

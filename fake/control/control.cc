@@ -1,0 +1,143 @@
+#include "fake/control/control.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "fake/core/core.h"
+#include "fake/errors/errors.h"
+#include "fake/faults/rule_set.h"
+#include "fake/scenario/scenario_parser.h"
+#include "fake/scenario/scenario_writer.h"
+#include "fake/state/baseline.h"
+
+namespace customerfake::control {
+
+Control::Control(core::Core& core) : core_(core) {}
+
+absl::Status Control::Reset(absl::string_view ns, bool empty) {
+  auto space = core_.namespaces().GetOrCreate(ns);
+  if (!space.ok()) return space.status();
+  (*space)->Reset(empty);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Control::Loaded> Control::LoadScenario(
+    absl::string_view ns, absl::string_view yaml, absl::string_view source) {
+  // Parsed and checked completely before the namespace is touched.
+  absl::StatusOr<model::Scenario> scenario =
+      scenario::ParseScenario(yaml, source);
+  if (!scenario.ok()) return scenario.status();
+  auto space = core_.namespaces().GetOrCreate(ns);
+  if (!space.ok()) return space.status();
+  Loaded loaded{scenario->customers.size(), scenario->faults.size()};
+  if (absl::Status status =
+          (*space)->Load(state::MakeBaseline(*std::move(scenario)));
+      !status.ok()) {
+    return status;
+  }
+  return loaded;
+}
+
+absl::StatusOr<std::string> Control::ExportState(absl::string_view ns) {
+  auto space = core_.namespaces().GetOrCreate(ns);
+  if (!space.ok()) return space.status();
+  return scenario::WriteScenario((*space)->Export());
+}
+
+absl::StatusOr<std::string> Control::AddFaultRule(absl::string_view ns,
+                                                  model::FaultRule rule) {
+  std::vector<faults::RuleProblem> problems = faults::ValidateRule(rule);
+  if (!problems.empty()) {
+    std::string message;
+    for (const faults::RuleProblem& problem : problems) {
+      absl::StrAppend(&message, message.empty() ? "" : "\n", problem.key, ": ",
+                      problem.message);
+    }
+    return errors::InvalidFaultRule(message);
+  }
+  auto space = core_.namespaces().GetOrCreate(ns);
+  if (!space.ok()) return space.status();
+  return (*space)->AddFaultRule(std::move(rule));
+}
+
+absl::StatusOr<std::string> Control::AddFaultRuleYaml(absl::string_view ns,
+                                                      absl::string_view yaml) {
+  absl::StatusOr<model::FaultRule> rule =
+      scenario::ParseFaultRule(yaml, "rule");
+  if (!rule.ok()) return rule.status();
+  return AddFaultRule(ns, *std::move(rule));
+}
+
+absl::StatusOr<std::vector<faults::RuleStatus>> Control::ListFaultRules(
+    absl::string_view ns) {
+  auto space = core_.namespaces().GetOrCreate(ns);
+  if (!space.ok()) return space.status();
+  return (*space)->ListFaultRules();
+}
+
+absl::Status Control::RemoveFaultRule(absl::string_view ns,
+                                      absl::string_view id) {
+  auto space = core_.namespaces().GetOrCreate(ns);
+  if (!space.ok()) return space.status();
+  if (!(*space)->RemoveFaultRule(id)) return errors::FaultRuleNotFound(id);
+  return absl::OkStatus();
+}
+
+absl::Status Control::ClearFaultRules(absl::string_view ns) {
+  auto space = core_.namespaces().GetOrCreate(ns);
+  if (!space.ok()) return space.status();
+  (*space)->ClearFaultRules();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Control::CallPage> Control::ListCalls(
+    absl::string_view ns, absl::string_view method, int32_t page_size,
+    absl::string_view page_token) {
+  constexpr int32_t kDefaultPageSize = 100;
+  constexpr int32_t kMaxPageSize = 1000;
+  if (page_size < 0) return errors::InvalidPageSize(page_size);
+  auto space = core_.namespaces().GetOrCreate(ns);
+  if (!space.ok()) return space.status();
+  // Journal sequences never repeat, so the token is not bound to a
+  // generation; it is bound to the namespace and the method filter.
+  internal::PageToken expected;
+  expected.set_list(absl::StrCat("calls:", method));
+  expected.set_namespace_name(std::string(ns));
+  uint64_t after = 0;
+  if (!page_token.empty()) {
+    auto token = core_.tokens().Decode(page_token, expected);
+    if (!token.ok()) return token.status();
+    after = token->after_key();
+  }
+  journal::Journal::Page page = (*space)->journal().List(
+      method, after,
+      page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize));
+  CallPage out;
+  if (page.more) {
+    expected.set_after_key(page.calls.back().sequence);
+    out.next_page_token = core_.tokens().Encode(expected);
+  }
+  out.calls = std::move(page.calls);
+  return out;
+}
+
+absl::Status Control::ClearCalls(absl::string_view ns) {
+  auto space = core_.namespaces().GetOrCreate(ns);
+  if (!space.ok()) return space.status();
+  (*space)->journal().Clear();
+  return absl::OkStatus();
+}
+
+absl::Status Control::DeleteNamespace(absl::string_view ns) {
+  if (!core_.namespaces().Delete(ns)) {
+    return errors::NamespaceNotFound(ns);
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> Control::ListNamespaces() {
+  return core_.namespaces().Names();
+}
+
+}  // namespace customerfake::control

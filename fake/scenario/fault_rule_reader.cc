@@ -1,0 +1,146 @@
+// Reading fault rules from YAML: structure and types here, meaning (methods,
+// request fields, probability, action combinations) in faults::ValidateRule.
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "fake/errors/errors.h"
+#include "fake/errors/grpc_status.h"
+#include "fake/faults/rule_set.h"
+#include "fake/scenario/scenario_parser.h"
+
+namespace customerfake::scenario {
+namespace {
+
+std::optional<absl::StatusCode> ReadCode(const YAML::Node& node,
+                                         const std::string& key,
+                                         YamlReader& reader) {
+  std::optional<std::string> text = reader.String(node, key);
+  if (!text) return std::nullopt;
+  absl::StatusCode code;
+  int number;
+  if (errors::ParseCodeName(*text, &code)) return code;
+  if (absl::SimpleAtoi(*text, &number) && number >= 0 && number <= 16) {
+    return static_cast<absl::StatusCode>(number);
+  }
+  reader.Report(node, key,
+                absl::StrCat("\"", *text,
+                             "\" is not a gRPC code; use a name such as OK, "
+                             "UNAVAILABLE or NOT_FOUND, or a number 0-16"));
+  return std::nullopt;
+}
+
+void ReadAction(const YAML::Node& node, const std::string& key,
+                YamlReader& reader, model::FaultAction& action) {
+  if (!reader.Map(node, key,
+                  {"code", "message", "reason", "error_metadata", "retry_delay",
+                   "delay", "hang", "response"})) {
+    return;
+  }
+  for (const auto& entry : node) {
+    const std::string& name = entry.first.Scalar();
+    const YAML::Node& value = entry.second;
+    std::string at = SubKey(key, name);
+    if (name == "code") {
+      if (auto code = ReadCode(value, at, reader)) action.code = *code;
+    } else if (name == "message") {
+      if (auto text = reader.String(value, at)) action.message = *text;
+    } else if (name == "reason") {
+      if (auto text = reader.String(value, at)) action.reason = *text;
+    } else if (name == "error_metadata") {
+      if (auto map = reader.StringMap(value, at)) action.error_metadata = *map;
+    } else if (name == "retry_delay") {
+      action.retry_delay = reader.Duration(value, at);
+    } else if (name == "delay") {
+      if (auto delay = reader.Duration(value, at)) action.delay = *delay;
+    } else if (name == "hang") {
+      if (auto hang = reader.Bool(value, at)) action.hang = *hang;
+    } else if (name == "response") {
+      if (value.IsMap()) {
+        action.response_json = YamlToJson(value);
+      } else {
+        reader.Report(value, at,
+                      "must be a mapping: the JSON form of the response");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool ReadFaultRule(const YAML::Node& node, const std::string& key,
+                   YamlReader& reader, model::FaultRule& rule) {
+  const size_t problems_before = reader.problems().size();
+  if (!reader.Map(node, key,
+                  {"id", "method", "match_metadata", "match_request", "skip",
+                   "times", "probability", "action", "sequence"})) {
+    return false;
+  }
+  for (const auto& entry : node) {
+    const std::string& name = entry.first.Scalar();
+    const YAML::Node& value = entry.second;
+    std::string at = SubKey(key, name);
+    if (name == "id") {
+      if (auto id = reader.String(value, at)) rule.id = *id;
+    } else if (name == "method") {
+      if (auto method = reader.String(value, at)) rule.method = *method;
+    } else if (name == "match_metadata") {
+      if (auto map = reader.StringMap(value, at)) {
+        // gRPC delivers header names in lowercase.
+        for (auto& [header, expected] : *map) {
+          rule.match_metadata[absl::AsciiStrToLower(header)] = expected;
+        }
+      }
+    } else if (name == "match_request") {
+      if (auto map = reader.StringMap(value, at)) rule.match_request = *map;
+    } else if (name == "skip") {
+      if (auto n = reader.Int(value, at, 0, UINT32_MAX)) rule.skip = *n;
+    } else if (name == "times") {
+      if (auto n = reader.Int(value, at, 0, UINT32_MAX)) rule.times = *n;
+    } else if (name == "probability") {
+      if (auto p = reader.Double(value, at)) rule.probability = *p;
+    } else if (name == "action") {
+      rule.action.emplace();
+      ReadAction(value, at, reader, *rule.action);
+    } else if (name == "sequence") {
+      if (reader.Sequence(value, at)) {
+        for (size_t i = 0; i < value.size(); ++i) {
+          ReadAction(value[i], IndexKey(at, i), reader,
+                     rule.sequence.emplace_back());
+        }
+      }
+    }
+  }
+  // The meaning is checked even when the structure had problems, so that a
+  // file is refused with all of them; keys reported already are skipped.
+  const std::vector<Problem> structural(
+      reader.problems().begin() + problems_before, reader.problems().end());
+  for (const faults::RuleProblem& problem : faults::ValidateRule(rule)) {
+    std::string at = SubKey(key, problem.key);
+    bool reported = std::any_of(
+        structural.begin(), structural.end(),
+        [&](const Problem& p) { return absl::StartsWith(p.key, at); });
+    if (!reported) {
+      reader.Report(NodeAt(node, problem.key), at, problem.message);
+    }
+  }
+  return reader.problems().size() == problems_before;
+}
+
+absl::StatusOr<model::FaultRule> ParseFaultRule(absl::string_view yaml,
+                                                absl::string_view source) {
+  YamlReader reader;
+  model::FaultRule rule;
+  try {
+    YAML::Node root = YAML::Load(std::string(yaml));
+    if (ReadFaultRule(root, "", reader, rule)) return rule;
+  } catch (const YAML::Exception& e) {
+    return errors::InvalidFaultRule(absl::StrCat(
+        source, ":", e.mark.line + 1, ":", e.mark.column + 1, ": ", e.msg));
+  }
+  return errors::InvalidFaultRule(FormatProblems(source, reader.problems()));
+}
+
+}  // namespace customerfake::scenario

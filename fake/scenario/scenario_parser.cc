@@ -1,0 +1,339 @@
+#include "fake/scenario/scenario_parser.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <tuple>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "fake/errors/errors.h"
+#include "fake/handlers/validation.h"
+#include "fake/state/id_generator.h"
+
+namespace customerfake::scenario {
+namespace {
+
+constexpr int64_t kMaxPageSize = 1 << 20;
+
+class ScenarioReader {
+ public:
+  explicit ScenarioReader(model::Scenario& scenario) : scenario_(scenario) {}
+
+  void Read(const YAML::Node& root) {
+    if (root.IsNull()) return;  // an empty file is an empty scenario
+    if (!reader_.Map(root, "",
+                     {"version", "settings", "flags", "customers", "faults"})) {
+      return;
+    }
+    if (const YAML::Node version = root["version"]; version.IsDefined()) {
+      reader_.Int(version, "version", 1, 1);
+    }
+    if (const YAML::Node settings = root["settings"]; settings.IsDefined()) {
+      ReadSettings(settings);
+    }
+    if (const YAML::Node flags = root["flags"]; flags.IsDefined()) {
+      ReadFlags(flags);
+    }
+    if (const YAML::Node customers = root["customers"]; customers.IsDefined()) {
+      ReadCustomers(customers);
+    }
+    if (const YAML::Node faults = root["faults"]; faults.IsDefined()) {
+      ReadFaults(faults);
+    }
+  }
+
+  YamlReader& reader() { return reader_; }
+
+ private:
+  void ReadSettings(const YAML::Node& node) {
+    model::Settings& settings = scenario_.settings;
+    if (!reader_.Map(node, "settings",
+                     {"page_size", "auth", "id_seed", "fault_seed",
+                      "error_domain", "languages", "max_customers"})) {
+      return;
+    }
+    if (const YAML::Node page = node["page_size"];
+        page.IsDefined() &&
+        reader_.Map(page, "settings.page_size", {"default", "max"})) {
+      if (page["default"].IsDefined()) {
+        if (auto n = reader_.Int(page["default"], "settings.page_size.default",
+                                 1, kMaxPageSize)) {
+          settings.default_page_size = static_cast<int32_t>(*n);
+        }
+      }
+      if (page["max"].IsDefined()) {
+        if (auto n = reader_.Int(page["max"], "settings.page_size.max", 1,
+                                 kMaxPageSize)) {
+          settings.max_page_size = static_cast<int32_t>(*n);
+        }
+      }
+      if (settings.default_page_size > settings.max_page_size) {
+        reader_.Report(page, "settings.page_size",
+                       absl::StrCat("default (", settings.default_page_size,
+                                    ") must not exceed max (",
+                                    settings.max_page_size, ")"));
+      }
+    }
+    if (const YAML::Node auth = node["auth"]; auth.IsDefined()) {
+      ReadAuth(auth);
+    }
+    if (node["id_seed"].IsDefined()) {
+      if (auto n =
+              reader_.Int(node["id_seed"], "settings.id_seed", 0, INT64_MAX)) {
+        settings.id_seed = *n;
+      }
+    }
+    if (node["fault_seed"].IsDefined()) {
+      if (auto n = reader_.Int(node["fault_seed"], "settings.fault_seed", 0,
+                               INT64_MAX)) {
+        settings.fault_seed = *n;
+      }
+    }
+    if (node["error_domain"].IsDefined()) {
+      if (auto domain =
+              reader_.String(node["error_domain"], "settings.error_domain")) {
+        settings.error_domain = *domain;
+      }
+    }
+    if (const YAML::Node languages = node["languages"]; languages.IsDefined()) {
+      if (auto list = reader_.StringList(languages, "settings.languages")) {
+        for (size_t i = 0; i < list->size(); ++i) {
+          if (!handlers::IsAssignedIso6391((*list)[i])) {
+            reader_.Report(
+                languages[i], IndexKey("settings.languages", i),
+                absl::StrCat("\"", (*list)[i], "\" is not an ISO 639-1 code"));
+          }
+        }
+        settings.languages = *list;
+      }
+    }
+    if (node["max_customers"].IsDefined()) {
+      if (auto n = reader_.Int(node["max_customers"], "settings.max_customers",
+                               0, INT32_MAX)) {
+        settings.max_customers = *n;
+      }
+    }
+  }
+
+  void ReadAuth(const YAML::Node& node) {
+    model::Settings& settings = scenario_.settings;
+    if (!reader_.Map(node, "settings.auth", {"mode", "tokens"})) return;
+    if (node["mode"].IsDefined()) {
+      if (auto mode = reader_.String(node["mode"], "settings.auth.mode")) {
+        if (*mode == "any_bearer") {
+          settings.auth_mode = model::AuthMode::kAnyBearer;
+        } else if (*mode == "tokens") {
+          settings.auth_mode = model::AuthMode::kTokens;
+        } else if (*mode == "none") {
+          settings.auth_mode = model::AuthMode::kNone;
+        } else {
+          reader_.Report(node["mode"], "settings.auth.mode",
+                         absl::StrCat("\"", *mode,
+                                      "\" is not a mode; use any_bearer, "
+                                      "tokens or none"));
+        }
+      }
+    }
+    if (node["tokens"].IsDefined()) {
+      if (auto tokens =
+              reader_.StringList(node["tokens"], "settings.auth.tokens")) {
+        settings.tokens = *tokens;
+      }
+    }
+    if (settings.auth_mode == model::AuthMode::kTokens &&
+        settings.tokens.empty()) {
+      reader_.Report(node, "settings.auth.tokens",
+                     "mode tokens needs at least one token");
+    }
+  }
+
+  void ReadFlags(const YAML::Node& node) {
+    model::Settings& settings = scenario_.settings;
+    if (!reader_.Map(node, "flags", {"known", "read_only"})) return;
+    // Syntax only: the allow-list is what `known` defines.
+    model::Settings syntax_only;
+    for (auto [name, list] :
+         {std::pair{"known", &settings.known_flags},
+          std::pair{"read_only", &settings.read_only_flags}}) {
+      const YAML::Node items = node[name];
+      if (!items.IsDefined()) continue;
+      std::string key = SubKey("flags", name);
+      auto flags = reader_.StringList(items, key);
+      if (!flags) continue;
+      for (size_t i = 0; i < flags->size(); ++i) {
+        absl::Status valid = handlers::ValidateFlag((*flags)[i], syntax_only);
+        if (!valid.ok()) {
+          reader_.Report(items[i], IndexKey(key, i),
+                         std::string(valid.message()));
+        }
+      }
+      *list = *std::move(flags);
+    }
+    if (!settings.known_flags.empty()) {
+      for (size_t i = 0; i < settings.read_only_flags.size(); ++i) {
+        const std::string& flag = settings.read_only_flags[i];
+        if (std::find(settings.known_flags.begin(), settings.known_flags.end(),
+                      flag) == settings.known_flags.end()) {
+          reader_.Report(node["read_only"][i], IndexKey("flags.read_only", i),
+                         absl::StrCat("\"", flag, "\" is not in flags.known"));
+        }
+      }
+    }
+  }
+
+  void ReadCustomers(const YAML::Node& node) {
+    if (!reader_.Sequence(node, "customers")) return;
+    // Customers may set read-only flags; the other flag rules apply.
+    model::Settings flag_settings = scenario_.settings;
+    flag_settings.read_only_flags.clear();
+    absl::flat_hash_map<std::string, size_t> seen_ids;
+    for (size_t i = 0; i < node.size(); ++i) {
+      const YAML::Node item = node[i];
+      std::string key = IndexKey("customers", i);
+      if (!reader_.Map(item, key,
+                       {"id", "given_name", "family_name", "email_address",
+                        "language_code", "phone_number", "flags"})) {
+        continue;
+      }
+      model::CustomerRecord& customer = scenario_.customers.emplace_back();
+      ReadCustomerFields(item, key, customer.fields);
+      if (const YAML::Node id = item["id"]; id.IsDefined()) {
+        if (auto text = reader_.String(id, SubKey(key, "id"))) {
+          customer.id = *text;
+          if (!state::IsUuid(customer.id)) {
+            reader_.Report(
+                id, SubKey(key, "id"),
+                absl::StrCat("\"", customer.id,
+                             "\" is not a UUID like "
+                             "7ba438cc-4724-4be1-8c59-f82558f4fde8"));
+          } else if (auto [it, inserted] = seen_ids.emplace(customer.id, i);
+                     !inserted) {
+            reader_.Report(id, SubKey(key, "id"),
+                           absl::StrCat("duplicate id: customers[", it->second,
+                                        "] has it too"));
+          }
+        }
+      }
+      if (const YAML::Node flags = item["flags"]; flags.IsDefined()) {
+        ReadCustomerFlags(flags, SubKey(key, "flags"), flag_settings,
+                          customer.flags);
+      }
+    }
+    const int64_t limit = scenario_.settings.max_customers;
+    if (static_cast<int64_t>(scenario_.customers.size()) > limit) {
+      reader_.Report(node, "customers",
+                     absl::StrCat(scenario_.customers.size(),
+                                  " customers exceed settings.max_customers (",
+                                  limit, ")"));
+    }
+  }
+
+  void ReadCustomerFields(const YAML::Node& item, const std::string& key,
+                          model::CustomerFields& fields) {
+    for (auto [name, field] :
+         {std::pair{"given_name", &fields.given_name},
+          std::pair{"family_name", &fields.family_name},
+          std::pair{"email_address", &fields.email_address},
+          std::pair{"language_code", &fields.language_code},
+          std::pair{"phone_number", &fields.phone_number}}) {
+      if (const YAML::Node value = item[name]; value.IsDefined()) {
+        if (auto text = reader_.String(value, SubKey(key, name))) {
+          *field = *text;
+        }
+      }
+    }
+    absl::Status valid =
+        handlers::ValidateCustomerFields(fields, scenario_.settings);
+    if (!valid.ok()) {
+      errors::Metadata metadata = errors::MetadataOf(valid);
+      std::string field = metadata.count("field") ? metadata["field"] : "";
+      const YAML::Node at = item[field];
+      reader_.Report(
+          at.IsDefined() ? at : item, SubKey(key, field),
+          absl::StrCat(errors::ReasonOf(valid), ": ", valid.message()));
+    }
+  }
+
+  void ReadCustomerFlags(const YAML::Node& node, const std::string& key,
+                         const model::Settings& settings,
+                         std::vector<std::string>& out) {
+    auto flags = reader_.StringList(node, key);
+    if (!flags) return;
+    for (size_t i = 0; i < flags->size(); ++i) {
+      absl::Status valid = handlers::ValidateFlag((*flags)[i], settings);
+      if (!valid.ok()) {
+        reader_.Report(node[i], IndexKey(key, i), std::string(valid.message()));
+      }
+    }
+    std::sort(flags->begin(), flags->end());
+    flags->erase(std::unique(flags->begin(), flags->end()), flags->end());
+    out = *std::move(flags);
+  }
+
+  void ReadFaults(const YAML::Node& node) {
+    if (!reader_.Sequence(node, "faults")) return;
+    absl::flat_hash_map<std::string, size_t> seen_ids;
+    for (size_t i = 0; i < node.size(); ++i) {
+      std::string key = IndexKey("faults", i);
+      model::FaultRule rule;
+      if (!ReadFaultRule(node[i], key, reader_, rule)) continue;
+      if (!rule.id.empty()) {
+        if (auto [it, inserted] = seen_ids.emplace(rule.id, i); !inserted) {
+          reader_.Report(node[i]["id"], SubKey(key, "id"),
+                         absl::StrCat("duplicate id: faults[", it->second,
+                                      "] has it too"));
+        }
+      }
+      scenario_.faults.push_back(std::move(rule));
+    }
+  }
+
+  model::Scenario& scenario_;
+  YamlReader reader_;
+};
+
+}  // namespace
+
+absl::StatusOr<model::Scenario> ParseScenario(absl::string_view yaml,
+                                              absl::string_view source,
+                                              std::vector<Problem>* problems) {
+  std::vector<Problem> found;
+  model::Scenario scenario;
+  if (yaml.size() > kMaxScenarioBytes) {
+    found.push_back(
+        {1, 1, "",
+         absl::StrCat("the scenario has ", yaml.size(), " bytes; at most ",
+                      kMaxScenarioBytes, " are allowed")});
+  } else {
+    try {
+      ScenarioReader reader(scenario);
+      reader.Read(YAML::Load(std::string(yaml)));
+      found = reader.reader().problems();
+    } catch (const YAML::Exception& e) {
+      found.push_back({e.mark.line + 1, e.mark.column + 1, "",
+                       absl::StrCat("not valid YAML: ", e.msg)});
+    }
+  }
+  if (found.empty()) return scenario;
+  std::stable_sort(
+      found.begin(), found.end(), [](const Problem& a, const Problem& b) {
+        return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+      });
+  std::string message = FormatProblems(source, found);
+  if (problems != nullptr) *problems = std::move(found);
+  return errors::InvalidScenario(message);
+}
+
+absl::StatusOr<model::Scenario> LoadScenarioFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot open the scenario file"));
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  return ParseScenario(text.str(), path);
+}
+
+}  // namespace customerfake::scenario

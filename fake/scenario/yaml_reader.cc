@@ -1,0 +1,301 @@
+#include "fake/scenario/yaml_reader.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace customerfake::scenario {
+namespace {
+
+std::string KindName(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "empty";
+    default:
+      return absl::StrCat("\"", node.Scalar(), "\"");
+  }
+}
+
+void AppendJsonString(absl::string_view text, std::string& out) {
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          absl::StrAppend(&out, "\\u00", absl::Hex(c, absl::kZeroPad2));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+void AppendJson(const YAML::Node& node, std::string& out) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      out += '{';
+      bool first = true;
+      for (const auto& entry : node) {
+        if (!first) out += ',';
+        first = false;
+        AppendJsonString(entry.first.Scalar(), out);
+        out += ':';
+        AppendJson(entry.second, out);
+      }
+      out += '}';
+      return;
+    }
+    case YAML::NodeType::Sequence: {
+      out += '[';
+      for (size_t i = 0; i < node.size(); ++i) {
+        if (i > 0) out += ',';
+        AppendJson(node[i], out);
+      }
+      out += ']';
+      return;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& text = node.Scalar();
+      double number;
+      if (node.Tag() != "!") {
+        if (text == "true" || text == "false" || text == "null") {
+          out += text;
+          return;
+        }
+        if (absl::SimpleAtod(text, &number) && std::isfinite(number) &&
+            !text.empty() && (absl::ascii_isdigit(text[0]) || text[0] == '-')) {
+          out += text;
+          return;
+        }
+      }
+      AppendJsonString(text, out);
+      return;
+    }
+    default:
+      out += "null";
+  }
+}
+
+}  // namespace
+
+std::string FormatProblems(absl::string_view source,
+                           const std::vector<Problem>& problems) {
+  return absl::StrJoin(problems, "\n", [&](std::string* out, const Problem& p) {
+    absl::StrAppend(out, source, ":", p.line, ":", p.column, ": ",
+                    p.key.empty() ? "(document)" : p.key, ": ", p.message);
+  });
+}
+
+std::string SubKey(absl::string_view parent, absl::string_view child) {
+  return parent.empty() ? std::string(child) : absl::StrCat(parent, ".", child);
+}
+
+std::string IndexKey(absl::string_view parent, size_t index) {
+  return absl::StrCat(parent, "[", index, "]");
+}
+
+void YamlReader::Report(const YAML::Node& node, std::string key,
+                        std::string message) {
+  YAML::Mark mark = node.IsDefined() ? node.Mark() : YAML::Mark();
+  if (mark.is_null()) mark = YAML::Mark();
+  problems_.push_back(
+      {mark.line + 1, mark.column + 1, std::move(key), std::move(message)});
+}
+
+bool YamlReader::Map(const YAML::Node& node, const std::string& key,
+                     std::initializer_list<absl::string_view> allowed) {
+  if (!node.IsMap()) {
+    Report(node, key, absl::StrCat("must be a mapping, got ", KindName(node)));
+    return false;
+  }
+  for (const auto& entry : node) {
+    const std::string& name = entry.first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      Report(entry.first, SubKey(key, name),
+             absl::StrCat("unknown key; expected one of: ",
+                          absl::StrJoin(allowed, ", ")));
+    }
+  }
+  return true;
+}
+
+bool YamlReader::Sequence(const YAML::Node& node, const std::string& key) {
+  if (node.IsSequence()) return true;
+  Report(node, key, absl::StrCat("must be a list, got ", KindName(node)));
+  return false;
+}
+
+std::optional<std::string> YamlReader::String(const YAML::Node& node,
+                                              const std::string& key) {
+  if (node.IsScalar()) return node.Scalar();
+  Report(node, key, absl::StrCat("must be a string, got ", KindName(node)));
+  return std::nullopt;
+}
+
+std::optional<int64_t> YamlReader::Int(const YAML::Node& node,
+                                       const std::string& key, int64_t min,
+                                       int64_t max) {
+  int64_t value;
+  if (!node.IsScalar() || !absl::SimpleAtoi(node.Scalar(), &value)) {
+    Report(node, key, absl::StrCat("must be an integer, got ", KindName(node)));
+    return std::nullopt;
+  }
+  if (value < min || value > max) {
+    Report(
+        node, key,
+        absl::StrCat("must be between ", min, " and ", max, ", got ", value));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> YamlReader::Double(const YAML::Node& node,
+                                         const std::string& key) {
+  double value;
+  if (!node.IsScalar() || !absl::SimpleAtod(node.Scalar(), &value) ||
+      !std::isfinite(value)) {
+    Report(node, key,
+           absl::StrCat("must be a finite number, got ", KindName(node)));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<bool> YamlReader::Bool(const YAML::Node& node,
+                                     const std::string& key) {
+  if (node.IsScalar()) {
+    if (node.Scalar() == "true") return true;
+    if (node.Scalar() == "false") return false;
+  }
+  Report(node, key,
+         absl::StrCat("must be true or false, got ", KindName(node)));
+  return std::nullopt;
+}
+
+std::optional<absl::Duration> YamlReader::Duration(const YAML::Node& node,
+                                                   const std::string& key) {
+  absl::Duration value;
+  if (!node.IsScalar() || !absl::ParseDuration(node.Scalar(), &value) ||
+      value == absl::InfiniteDuration() || value == -absl::InfiniteDuration()) {
+    Report(node, key,
+           absl::StrCat("must be a duration like 200ms or 1.5s, got ",
+                        KindName(node)));
+    return std::nullopt;
+  }
+  if (value < absl::ZeroDuration()) {
+    Report(node, key,
+           absl::StrCat("must not be negative, got ", node.Scalar()));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::vector<std::string>> YamlReader::StringList(
+    const YAML::Node& node, const std::string& key) {
+  if (!Sequence(node, key)) return std::nullopt;
+  std::vector<std::string> out;
+  bool ok = true;
+  for (size_t i = 0; i < node.size(); ++i) {
+    std::optional<std::string> item = String(node[i], IndexKey(key, i));
+    if (item) {
+      out.push_back(*std::move(item));
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<std::map<std::string, std::string>> YamlReader::StringMap(
+    const YAML::Node& node, const std::string& key) {
+  if (!node.IsMap()) {
+    Report(node, key, absl::StrCat("must be a mapping, got ", KindName(node)));
+    return std::nullopt;
+  }
+  std::map<std::string, std::string> out;
+  bool ok = true;
+  for (const auto& entry : node) {
+    std::optional<std::string> value =
+        String(entry.second, SubKey(key, entry.first.Scalar()));
+    if (value) {
+      out[entry.first.Scalar()] = *std::move(value);
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::string YamlToJson(const YAML::Node& node) {
+  std::string out;
+  AppendJson(node, out);
+  return out;
+}
+
+YAML::Node NodeAt(const YAML::Node& root, absl::string_view path) {
+  // Nodes are rebound with reset(): yaml-cpp's operator= would write into
+  // the tree, and lookups go through a const node so none inserts a key.
+  YAML::Node current;
+  current.reset(root);
+  while (!path.empty()) {
+    size_t end = path.find_first_of(".[");
+    absl::string_view part = path.substr(0, end);
+    if (!part.empty()) {
+      const YAML::Node& map = current;
+      if (!map.IsMap()) return current;
+      // A dotted map key such as match_request's "customer.id" is one key.
+      if (const YAML::Node whole = map[std::string(path)]; whole.IsDefined()) {
+        return whole;
+      }
+      const YAML::Node next = map[std::string(part)];
+      if (!next.IsDefined()) return current;
+      current.reset(next);
+    }
+    if (end == absl::string_view::npos) break;
+    path.remove_prefix(end);
+    if (path[0] == '.') {
+      path.remove_prefix(1);
+      continue;
+    }
+    size_t close = path.find(']');  // "[index]"
+    size_t index;
+    const YAML::Node& list = current;
+    if (close == absl::string_view::npos ||
+        !absl::SimpleAtoi(path.substr(1, close - 1), &index) ||
+        !list.IsSequence() || index >= list.size()) {
+      return current;
+    }
+    current.reset(list[index]);
+    path.remove_prefix(close + 1);
+    if (!path.empty() && path[0] == '.') path.remove_prefix(1);
+  }
+  return current;
+}
+
+}  // namespace customerfake::scenario

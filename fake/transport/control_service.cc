@@ -1,0 +1,276 @@
+#include "fake/transport/control_service.h"
+
+#include <grpcpp/server_context.h>
+
+#include <functional>
+#include <utility>
+
+#include "absl/strings/string_view.h"
+#include "fake/errors/errors.h"
+#include "fake/errors/grpc_status.h"
+#include "fake/state/registry.h"
+#include "fake/transport/auth.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace customerfake::transport {
+namespace {
+
+constexpr absl::string_view kControlDomain = "customer-fake.control";
+constexpr absl::string_view kNamespaceHeader = "x-fake-namespace";
+constexpr absl::string_view kTokenHeader = "x-fake-control-token";
+
+using google::protobuf::util::TimeUtil;
+
+std::string Header(const grpc::CallbackServerContext& context,
+                   absl::string_view key) {
+  auto it =
+      context.client_metadata().find(grpc::string_ref(key.data(), key.size()));
+  if (it == context.client_metadata().end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+std::string NamespaceOf(const grpc::CallbackServerContext& context) {
+  std::string name = Header(context, kNamespaceHeader);
+  return name.empty() ? std::string(state::kDefaultNamespace) : name;
+}
+
+// Compares in time independent of where the strings differ.
+bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i]) ^
+            static_cast<unsigned char>(b.empty() ? 0 : b[i % b.size()]);
+  }
+  return diff == 0;
+}
+
+std::string DurationText(absl::Duration duration) {
+  return absl::FormatDuration(duration);
+}
+
+void ToProto(const model::FaultAction& action, cv1::FaultAction* out) {
+  out->set_code(errors::CodeName(action.code));
+  out->set_message(action.message);
+  out->set_reason(action.reason);
+  out->mutable_error_metadata()->insert(action.error_metadata.begin(),
+                                        action.error_metadata.end());
+  if (action.retry_delay) {
+    out->set_retry_delay(DurationText(*action.retry_delay));
+  }
+  if (action.delay > absl::ZeroDuration()) {
+    out->set_delay(DurationText(action.delay));
+  }
+  out->set_hang(action.hang);
+  if (action.response_json) {
+    (void)google::protobuf::util::JsonStringToMessage(*action.response_json,
+                                                      out->mutable_response());
+  }
+}
+
+void ToProto(const model::FaultRule& rule, cv1::FaultRule* out) {
+  out->set_id(rule.id);
+  out->set_method(rule.method);
+  out->mutable_match_metadata()->insert(rule.match_metadata.begin(),
+                                        rule.match_metadata.end());
+  out->mutable_match_request()->insert(rule.match_request.begin(),
+                                       rule.match_request.end());
+  out->set_skip(rule.skip);
+  out->set_times(rule.times);
+  out->set_probability(rule.probability);
+  if (rule.action) ToProto(*rule.action, out->mutable_action());
+  for (const model::FaultAction& action : rule.sequence) {
+    ToProto(action, out->add_sequence());
+  }
+}
+
+google::protobuf::Duration ToProto(absl::Duration duration) {
+  return TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(duration));
+}
+
+google::protobuf::Timestamp ToProto(absl::Time time) {
+  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
+}
+
+void ToProto(const journal::CallRecord& record, cv1::Call* out) {
+  out->set_sequence(record.sequence);
+  out->set_method(record.method);
+  out->set_request_json(record.RequestJson());
+  for (const auto& [key, value] : record.metadata) {
+    (*out->mutable_metadata())[key] =
+        key == "authorization" ? MaskAuthorization(value) : value;
+  }
+  out->set_code(errors::CodeName(record.code));
+  out->set_reason(record.reason);
+  out->set_message(record.message);
+  out->set_fault_rule(record.fault_rule);
+  *out->mutable_arrival_time() = ToProto(record.arrival);
+  if (record.deadline) *out->mutable_deadline() = ToProto(*record.deadline);
+  *out->mutable_duration() = ToProto(record.duration);
+  out->set_attempt(record.attempt);
+  if (record.since_previous_attempt) {
+    *out->mutable_since_previous_attempt() =
+        ToProto(*record.since_previous_attempt);
+  }
+}
+
+}  // namespace
+
+ControlService::ControlService(control::Control& control, std::string token)
+    : control_(control), token_(std::move(token)) {}
+
+grpc::ServerUnaryReactor* ControlService::Answer(
+    grpc::CallbackServerContext* context,
+    const std::function<absl::Status(const std::string& ns)>& body) {
+  absl::Status status;
+  if (!token_.empty() &&
+      !ConstantTimeEquals(Header(*context, kTokenHeader), token_)) {
+    status = errors::PermissionDenied(
+        "control calls need the right x-fake-control-token metadata");
+  } else {
+    status = body(NamespaceOf(*context));
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(errors::ToGrpcStatus(status, kControlDomain));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ControlService::Reset(
+    grpc::CallbackServerContext* context, const cv1::ResetRequest* request,
+    cv1::ResetResponse* /*response*/) {
+  return Answer(context, [&](const std::string& ns) {
+    return control_.Reset(ns, request->empty());
+  });
+}
+
+grpc::ServerUnaryReactor* ControlService::LoadScenario(
+    grpc::CallbackServerContext* context,
+    const cv1::LoadScenarioRequest* request,
+    cv1::LoadScenarioResponse* response) {
+  return Answer(context, [&](const std::string& ns) -> absl::Status {
+    auto loaded = control_.LoadScenario(
+        ns, request->yaml(),
+        request->source_name().empty() ? "request" : request->source_name());
+    if (!loaded.ok()) return loaded.status();
+    response->set_customers(loaded->customers);
+    response->set_fault_rules(loaded->fault_rules);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ControlService::ExportState(
+    grpc::CallbackServerContext* context,
+    const cv1::ExportStateRequest* /*request*/,
+    cv1::ExportStateResponse* response) {
+  return Answer(context, [&](const std::string& ns) -> absl::Status {
+    auto yaml = control_.ExportState(ns);
+    if (!yaml.ok()) return yaml.status();
+    response->set_yaml(*std::move(yaml));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ControlService::AddFaultRule(
+    grpc::CallbackServerContext* context,
+    const cv1::AddFaultRuleRequest* request,
+    cv1::AddFaultRuleResponse* response) {
+  return Answer(context, [&](const std::string& ns) -> absl::Status {
+    std::string yaml = request->yaml();
+    if (request->has_rule()) {
+      if (!yaml.empty()) {
+        return errors::InvalidFaultRule("set either rule or yaml, not both");
+      }
+      // The structured rule's JSON form is YAML that the scenario reader
+      // parses, so both forms share one set of checks.
+      google::protobuf::util::JsonPrintOptions options;
+      options.preserve_proto_field_names = true;
+      (void)google::protobuf::util::MessageToJsonString(request->rule(), &yaml,
+                                                        options);
+    }
+    auto id = control_.AddFaultRuleYaml(ns, yaml);
+    if (!id.ok()) return id.status();
+    response->set_id(*std::move(id));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ControlService::ListFaultRules(
+    grpc::CallbackServerContext* context,
+    const cv1::ListFaultRulesRequest* /*request*/,
+    cv1::ListFaultRulesResponse* response) {
+  return Answer(context, [&](const std::string& ns) -> absl::Status {
+    auto rules = control_.ListFaultRules(ns);
+    if (!rules.ok()) return rules.status();
+    for (const faults::RuleStatus& rule : *rules) {
+      cv1::FaultRuleStatus* out = response->add_rules();
+      ToProto(rule.rule, out->mutable_rule());
+      out->set_matched(rule.matched);
+      out->set_acted(rule.acted);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ControlService::RemoveFaultRule(
+    grpc::CallbackServerContext* context,
+    const cv1::RemoveFaultRuleRequest* request,
+    cv1::RemoveFaultRuleResponse* /*response*/) {
+  return Answer(context, [&](const std::string& ns) {
+    return control_.RemoveFaultRule(ns, request->id());
+  });
+}
+
+grpc::ServerUnaryReactor* ControlService::ClearFaultRules(
+    grpc::CallbackServerContext* context,
+    const cv1::ClearFaultRulesRequest* /*request*/,
+    cv1::ClearFaultRulesResponse* /*response*/) {
+  return Answer(context, [&](const std::string& ns) {
+    return control_.ClearFaultRules(ns);
+  });
+}
+
+grpc::ServerUnaryReactor* ControlService::ListCalls(
+    grpc::CallbackServerContext* context, const cv1::ListCallsRequest* request,
+    cv1::ListCallsResponse* response) {
+  return Answer(context, [&](const std::string& ns) -> absl::Status {
+    auto page = control_.ListCalls(ns, request->method(), request->page_size(),
+                                   request->page_token());
+    if (!page.ok()) return page.status();
+    for (const journal::CallRecord& call : page->calls) {
+      ToProto(call, response->add_calls());
+    }
+    response->set_next_page_token(page->next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ControlService::ClearCalls(
+    grpc::CallbackServerContext* context,
+    const cv1::ClearCallsRequest* /*request*/,
+    cv1::ClearCallsResponse* /*response*/) {
+  return Answer(context,
+                [&](const std::string& ns) { return control_.ClearCalls(ns); });
+}
+
+grpc::ServerUnaryReactor* ControlService::DeleteNamespace(
+    grpc::CallbackServerContext* context,
+    const cv1::DeleteNamespaceRequest* /*request*/,
+    cv1::DeleteNamespaceResponse* /*response*/) {
+  return Answer(context, [&](const std::string& ns) {
+    return control_.DeleteNamespace(ns);
+  });
+}
+
+grpc::ServerUnaryReactor* ControlService::ListNamespaces(
+    grpc::CallbackServerContext* context,
+    const cv1::ListNamespacesRequest* /*request*/,
+    cv1::ListNamespacesResponse* response) {
+  return Answer(context, [&](const std::string& ns) -> absl::Status {
+    for (std::string& name : control_.ListNamespaces()) {
+      response->add_namespaces(std::move(name));
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace customerfake::transport

@@ -1,0 +1,43 @@
+"""Generates the Python protobuf and gRPC modules the tests import."""
+
+import os
+import shutil
+import subprocess
+
+PROTOC = "/usr/bin/protoc"
+GRPC_PLUGIN = "/usr/bin/grpc_python_plugin"
+SYSTEM_INCLUDE = "/usr/include"  # google/protobuf/*.proto
+
+PROJECT_PROTOS = [
+    "moia/trip/customer/v1/customer.proto",
+    "google/rpc/status.proto",
+    "google/rpc/error_details.proto",
+    "customerfake/control/v1/control.proto",
+]
+
+# Our copies of the public grpc.health.v1 and grpc.reflection.v1alpha protos.
+# They are compiled relative to protos/grpc/ so the generated modules become
+# `health.v1.health_pb2` and `reflection.v1alpha.reflection_pb2`: a `grpc/`
+# directory in the generated tree would collide with the grpc package itself.
+# The proto packages (and so the service names on the wire) are unchanged.
+LOCAL_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "protos", "grpc")
+LOCAL_PROTOS = [
+    "health/v1/health.proto",
+    "reflection/v1alpha/reflection.proto",
+]
+
+
+def _protoc(include_root, out_dir, files):
+    subprocess.run(
+        [PROTOC, f"-I{include_root}", f"-I{SYSTEM_INCLUDE}",
+         f"--plugin=protoc-gen-grpc_python={GRPC_PLUGIN}",
+         f"--python_out={out_dir}", f"--grpc_python_out={out_dir}", *files],
+        check=True)
+
+
+def generate(protos_dir, out_dir):
+    """Regenerates all modules into out_dir (emptied first)."""
+    shutil.rmtree(out_dir, ignore_errors=True)
+    os.makedirs(out_dir)
+    _protoc(protos_dir, out_dir, PROJECT_PROTOS)
+    _protoc(LOCAL_ROOT, out_dir, LOCAL_PROTOS)
