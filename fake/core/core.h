@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "fake/core/call_log.h"
 #include "fake/core/clock.h"
 #include "fake/handlers/page_token.h"
 #include "fake/state/baseline.h"
@@ -17,6 +18,9 @@ struct CoreOptions {
   state::NamespaceLimits limits;
   bool journal = true;
   const Clock* clock = nullptr;  // the system clock when null
+  LogFormat log_format = LogFormat::kText;
+  LogLevel log_level = LogLevel::kOff;
+  std::ostream* log_stream = nullptr;  // std::cerr when null
 };
 
 // The composition root: owns the namespaces, the clock, the page token codec
@@ -30,6 +34,7 @@ class Core {
   const handlers::PageTokenCodec& tokens() const { return tokens_; }
   const Clock& clock() const { return *clock_; }
   bool journal_enabled() const { return journal_enabled_; }
+  CallLog& log() { return log_; }
 
   // Calls accepted and not yet done (including delayed and hanging ones).
   int64_t in_flight() const { return in_flight_.load(); }
@@ -41,6 +46,7 @@ class Core {
   const Clock* clock_;
   bool journal_enabled_;
   handlers::PageTokenCodec tokens_;
+  CallLog log_;
   state::NamespaceRegistry namespaces_;
   std::atomic<int64_t> in_flight_{0};
 };

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "moia/ridepooling/customer/v1beta1/customer.pb.h"
 #include "moia/trip/customer/v1/customer.pb.h"
 
 namespace customerfake::model {

@@ -11,7 +11,8 @@
 namespace customerfake::model {
 
 // One CustomerService method, read from the generated descriptors so that the
-// table follows whichever customer.proto the fake was built against.
+// table follows whichever customer.proto the fake was built against. The
+// table holds v1's methods, then v1beta1's.
 struct MethodInfo {
   std::string short_name;  // "CreateCustomer"
   std::string full_name;   // "/moia.trip.customer.v1.CustomerService/..."
@@ -21,7 +22,7 @@ struct MethodInfo {
 
 const std::vector<MethodInfo>& CustomerServiceMethods();
 
-// By short or full name; nullptr when the service has no such method.
+// By full name, or by short name (v1's method); nullptr when there is none.
 const MethodInfo* FindMethod(absl::string_view name);
 
 // True when `path` (dotted proto field names) names a field of `type`.

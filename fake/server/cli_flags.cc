@@ -36,6 +36,7 @@ absl::StatusOr<std::vector<std::string>> ParseFlags(
     // Flags are written with dashes on the command line (--max-namespaces)
     // and defined with underscores, as absl requires.
     std::string flag_name = absl::StrReplaceAll(name, {{"-", "_"}});
+    if (flag_name == "namespace") flag_name = "ns";  // a C++ keyword
     absl::CommandLineFlag* flag = absl::FindCommandLineFlag(flag_name);
     if (flag == nullptr && absl::StartsWith(flag_name, "no") && !value) {
       absl::CommandLineFlag* negated =

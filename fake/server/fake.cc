@@ -16,6 +16,7 @@
 #include "fake/state/baseline.h"
 #include "fake/transport/control_service.h"
 #include "fake/transport/customer_service.h"
+#include "fake/transport/customer_service_v1beta1.h"
 
 namespace customerfake {
 
@@ -23,6 +24,7 @@ struct Fake::Impl {
   std::unique_ptr<core::Core> core;
   std::unique_ptr<control::Control> control;
   std::unique_ptr<transport::CustomerService> customer_service;
+  std::unique_ptr<transport::CustomerServiceV1Beta1> customer_service_v1beta1;
   std::unique_ptr<transport::ControlService> control_service;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<grpc::Server> control_server;  // with a separate listener
@@ -80,11 +82,16 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   core_options.limits.fault_rules = options.fault_rules;
   core_options.journal = options.journal;
   core_options.clock = options.clock;
+  core_options.log_format = options.log_format;
+  core_options.log_level = options.log_level;
+  core_options.log_stream = options.log_stream;
   impl->core = std::make_unique<core::Core>(
       state::MakeBaseline(std::move(scenario)), core_options);
   impl->control = std::make_unique<control::Control>(*impl->core);
   impl->customer_service =
       std::make_unique<transport::CustomerService>(*impl->core);
+  impl->customer_service_v1beta1 =
+      std::make_unique<transport::CustomerServiceV1Beta1>(*impl->core);
   impl->control_service = std::make_unique<transport::ControlService>(
       *impl->control, options.control_token);
 
@@ -99,7 +106,9 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   } else {
     impl->server = StartServer(
         options.listen_address, options.max_message_bytes,
-        {impl->customer_service.get(), impl->control_service.get()}, &port);
+        {impl->customer_service.get(), impl->customer_service_v1beta1.get(),
+         impl->control_service.get()},
+        &port);
   }
   if (impl->server == nullptr) {
     return absl::UnavailableError(

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "fake/core/call_log.h"
 #include "fake/model/scenario.h"
 #include "fake/model/settings.h"
 
@@ -49,6 +50,10 @@ struct FakeOptions {
   bool journal = true;
   int max_message_bytes = 4 << 20;
   const core::Clock* clock = nullptr;  // the system clock when null
+  // One log line per call; off by default so tests stay quiet.
+  core::LogFormat log_format = core::LogFormat::kText;
+  core::LogLevel log_level = core::LogLevel::kOff;
+  std::ostream* log_stream = nullptr;  // std::cerr when null
 };
 
 // The CustomerService fake, running in this process: for C++ tests, and the

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "fake/scenario/scenario_parser.h"
+#include "fake/server/cli_client.h"
 #include "fake/server/cli_flags.h"
 #include "fake/server/fake.h"
 
@@ -34,6 +35,17 @@ ABSL_FLAG(int64_t, max_namespaces, 1000, "most namespaces held at once");
 ABSL_FLAG(int64_t, journal_entries, 10000,
           "call journal entries kept per namespace, oldest dropped first");
 ABSL_FLAG(int64_t, max_fault_rules, 1000, "fault rules per namespace");
+ABSL_FLAG(std::string, log_format, "text", "call log lines: text or json");
+ABSL_FLAG(std::string, log_level, "info",
+          "debug, info (a line per call), warn (failed calls only), error "
+          "or off");
+ABSL_FLAG(std::string, addr, "127.0.0.1:50051",
+          "client commands: the fake's control address, HOST:PORT");
+ABSL_FLAG(std::string, ns, "default",
+          "client commands: the namespace to act on (alias --namespace)");
+ABSL_FLAG(std::string, method, "", "calls: only calls of this method");
+ABSL_FLAG(bool, json, false, "client commands: print JSON for machines");
+ABSL_FLAG(std::string, timeout, "5s", "client commands: how long to wait");
 ABSL_FLAG(bool, help, false, "show this help");
 
 namespace {
@@ -47,12 +59,27 @@ Usage:
   customer-fake serve [flags]        serve moia.trip.customer.v1.CustomerService
   customer-fake validate FILE...     check scenario files without serving:
                                      exit 0 when all are valid, 1 otherwise
+
+Commands that steer a running fake (through its control service):
+  customer-fake reset [empty]        back to the baseline (or to nothing)
+  customer-fake load FILE            a scenario becomes the namespace's state
+  customer-fake export               the namespace's state as scenario YAML
+  customer-fake fault add FILE|YAML  add a fault rule; prints its id
+  customer-fake fault list           rules with matched/acted counts
+  customer-fake fault remove ID
+  customer-fake fault clear
+  customer-fake calls [--method M]   the call journal, oldest first
+  customer-fake namespaces           the namespaces in use
+  customer-fake health               exit 0 when SERVING (container probe)
   customer-fake --help               this text
+
+Exit codes: 0 done; 1 the fake refused (or is not serving); 2 bad usage;
+3 no answer from the fake.
 
 serve prints "listening on HOST:PORT" as its first line, then serves until
 SIGTERM or SIGINT, lets calls in flight finish and exits 0.
 
-Flags of serve:
+Flags:
 )";
 
 int Fail(const std::string& message, int code) {
@@ -95,6 +122,18 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
         "bad value \"", auth, "\" for --auth: use any_bearer, tokens or none"));
   }
   options.tokens = absl::GetFlag(FLAGS_token);
+  if (!customerfake::core::ParseLogFormat(absl::GetFlag(FLAGS_log_format),
+                                          &options.log_format)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad value \"", absl::GetFlag(FLAGS_log_format),
+                     "\" for --log-format: use text or json"));
+  }
+  if (!customerfake::core::ParseLogLevel(absl::GetFlag(FLAGS_log_level),
+                                         &options.log_level)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad value \"", absl::GetFlag(FLAGS_log_level),
+        "\" for --log-level: use debug, info, warn, error or off"));
+  }
   if (options.auth_mode == customerfake::model::AuthMode::kTokens &&
       options.tokens.empty()) {
     return absl::InvalidArgumentError(
@@ -196,6 +235,23 @@ int main(int argc, char** argv) {
           kExitBadUsage);
     }
     return Serve();
+  }
+  if (customerfake::cli::IsClientCommand(command)) {
+    customerfake::cli::ClientOptions options;
+    options.address = absl::GetFlag(FLAGS_addr);
+    options.ns = absl::GetFlag(FLAGS_ns);
+    options.control_token = absl::GetFlag(FLAGS_control_token);
+    options.method = absl::GetFlag(FLAGS_method);
+    options.json = absl::GetFlag(FLAGS_json);
+    if (!absl::ParseDuration(absl::GetFlag(FLAGS_timeout), &options.timeout) ||
+        options.timeout <= absl::ZeroDuration()) {
+      return Fail(absl::StrCat("bad value \"", absl::GetFlag(FLAGS_timeout),
+                               "\" for --timeout: use a duration like 5s"),
+                  kExitBadUsage);
+    }
+    return customerfake::cli::RunClientCommand(
+        command, std::vector<std::string>(args->begin() + 1, args->end()),
+        options);
   }
   if (command == "validate") {
     return Validate(std::vector<std::string>(args->begin() + 1, args->end()));

@@ -17,23 +17,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "fake/control/control.h"
 #include "fake/server/fake.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
+#include "fake/testing/error_info.h"
 #include "moia/trip/customer/v1/customer.grpc.pb.h"
 
 namespace customerfake::testing {
-
-// The ErrorInfo of a status's rich details; empty when it has none.
-inline google::rpc::ErrorInfo ErrorInfoOf(const grpc::Status& status) {
-  google::rpc::Status details;
-  google::rpc::ErrorInfo info;
-  if (!details.ParseFromString(status.error_details())) return info;
-  for (const google::protobuf::Any& any : details.details()) {
-    if (any.Is<google::rpc::ErrorInfo>()) any.UnpackTo(&info);
-  }
-  return info;
-}
 
 // Matches a grpc::Status with this code and ErrorInfo reason.
 MATCHER_P2(StatusIs, code, reason,
@@ -89,6 +78,10 @@ class FakeTest : public ::testing::Test {
     context->AddMetadata("authorization", "Bearer test-token");
     return context;
   }
+
+  // The control operations as direct calls; pass test_namespace(), e.g.
+  // control().AddFaultRuleYaml(test_namespace(), "{method: GetCustomer, ...}").
+  static control::Control& control() { return fake().control(); }
 
   const std::string& test_namespace() const { return namespace_; }
   CustomerService::Stub& stub() { return *stub_; }

@@ -148,11 +148,18 @@ void CallReactor::Complete(absl::Status status) {
       context_->deadline() <= std::chrono::system_clock::now()) {
     status = absl::DeadlineExceededError("the client's deadline expired");
   }
+  const absl::Duration duration = core_.clock().Now() - record_.arrival;
+  if (core_.log().enabled()) {
+    std::string code = errors::CodeName(status.code());
+    std::string reason = errors::ReasonOf(status);
+    core_.log().Call({record_.method, ns_->name(), code, reason,
+                      record_.fault_rule, duration, !status.ok()});
+  }
   if (core_.journal_enabled()) {
     record_.code = status.code();
     record_.reason = errors::ReasonOf(status);
     record_.message = std::string(status.message());
-    record_.duration = core_.clock().Now() - record_.arrival;
+    record_.duration = duration;
     ns_->journal().Record(std::move(record_));
   }
   Finish(

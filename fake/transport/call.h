@@ -77,14 +77,38 @@ grpc::ServerUnaryReactor* ServeCall(
     core::Core& core, grpc::CallbackServerContext* context,
     const model::MethodInfo& method, const Request* request, Response* response,
     absl::Status (*handler)(const handlers::RequestContext&, const Request&,
-                            Response*),
-    errors::Details details = errors::Details::kRich) {
+                            Response*)) {
   auto* reactor = new CallReactor(
       core, context, method, request, response,
       [handler, request, response](const handlers::RequestContext& ctx) {
         return handler(ctx, *request, response);
       },
-      details);
+      errors::Details::kRich);
+  reactor->Start();
+  return reactor;
+}
+
+// Starts a v1beta1 call with v1's handler. The two versions' messages are
+// wire-compatible, so they convert by serialization; errors carry codes only,
+// as v1beta1's do.
+template <typename V1Request, typename V1Response, typename Request,
+          typename Response>
+grpc::ServerUnaryReactor* ServeV1Beta1Call(
+    core::Core& core, grpc::CallbackServerContext* context,
+    const model::MethodInfo& method, const Request* request, Response* response,
+    absl::Status (*handler)(const handlers::RequestContext&, const V1Request&,
+                            V1Response*)) {
+  auto* reactor = new CallReactor(
+      core, context, method, request, response,
+      [handler, request, response](const handlers::RequestContext& ctx) {
+        V1Request v1_request;
+        v1_request.ParseFromString(request->SerializeAsString());
+        V1Response v1_response;
+        absl::Status status = handler(ctx, v1_request, &v1_response);
+        response->ParseFromString(v1_response.SerializeAsString());
+        return status;
+      },
+      errors::Details::kCodesOnly);
   reactor->Start();
   return reactor;
 }

@@ -1,0 +1,113 @@
+#include "fake/core/call_log.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace customerfake::core {
+namespace {
+
+google::protobuf::Value Text(absl::string_view text) {
+  google::protobuf::Value value;
+  value.set_string_value(std::string(text));
+  return value;
+}
+
+// A JSON log line with its time, level and message.
+google::protobuf::Struct JsonLine(absl::string_view level,
+                                  absl::string_view message) {
+  google::protobuf::Struct line;
+  auto& fields = *line.mutable_fields();
+  fields["time"] = Text(
+      absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone()));
+  fields["level"] = Text(level);
+  fields["msg"] = Text(message);
+  return line;
+}
+
+std::string ToJson(const google::protobuf::Struct& line) {
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(line, &json);
+  return json;
+}
+
+}  // namespace
+
+bool ParseLogFormat(absl::string_view text, LogFormat* format) {
+  if (text == "text")
+    *format = LogFormat::kText;
+  else if (text == "json")
+    *format = LogFormat::kJson;
+  else
+    return false;
+  return true;
+}
+
+bool ParseLogLevel(absl::string_view text, LogLevel* level) {
+  if (text == "debug")
+    *level = LogLevel::kDebug;
+  else if (text == "info")
+    *level = LogLevel::kInfo;
+  else if (text == "warn")
+    *level = LogLevel::kWarn;
+  else if (text == "error")
+    *level = LogLevel::kError;
+  else if (text == "off")
+    *level = LogLevel::kOff;
+  else
+    return false;
+  return true;
+}
+
+CallLog::CallLog(LogFormat format, LogLevel level, std::ostream* out)
+    : format_(format), level_(level), out_(out) {}
+
+void CallLog::Call(const Entry& entry) {
+  LogLevel level = entry.failed ? LogLevel::kWarn : LogLevel::kInfo;
+  if (level < level_) return;
+  absl::string_view level_name = entry.failed ? "warn" : "info";
+  std::string duration =
+      absl::FormatDuration(absl::Trunc(entry.duration, absl::Microseconds(1)));
+  if (format_ == LogFormat::kText) {
+    Write(level_name,
+          absl::StrCat(
+              "call ", entry.method, " ns=", entry.ns, " code=", entry.code,
+              entry.reason.empty() ? "" : " reason=", entry.reason,
+              entry.fault_rule.empty() ? "" : " fault_rule=", entry.fault_rule,
+              " duration=", duration));
+    return;
+  }
+  google::protobuf::Struct line = JsonLine(level_name, "call");
+  auto& fields = *line.mutable_fields();
+  fields["method"] = Text(entry.method);
+  fields["namespace"] = Text(entry.ns);
+  fields["code"] = Text(entry.code);
+  if (!entry.reason.empty()) fields["reason"] = Text(entry.reason);
+  if (!entry.fault_rule.empty()) fields["fault_rule"] = Text(entry.fault_rule);
+  fields["duration_ms"].set_number_value(
+      absl::ToDoubleMilliseconds(entry.duration));
+  WriteLine(ToJson(line));
+}
+
+void CallLog::Info(absl::string_view message) {
+  if (LogLevel::kInfo < level_) return;
+  if (format_ == LogFormat::kText) {
+    Write("info", std::string(message));
+    return;
+  }
+  WriteLine(ToJson(JsonLine("info", message)));
+}
+
+void CallLog::Write(absl::string_view level, std::string line) {
+  std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                      absl::UTCTimeZone());
+  WriteLine(absl::StrCat(time, " ", level, " ", line));
+}
+
+void CallLog::WriteLine(absl::string_view line) {
+  absl::MutexLock lock(&mu_);
+  *out_ << line << "\n" << std::flush;
+}
+
+}  // namespace customerfake::core

@@ -1,0 +1,52 @@
+#ifndef CUSTOMER_FAKE_CORE_CALL_LOG_H_
+#define CUSTOMER_FAKE_CORE_CALL_LOG_H_
+
+#include <ostream>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace customerfake::core {
+
+enum class LogFormat { kText, kJson };
+enum class LogLevel { kDebug, kInfo, kWarn, kError, kOff };
+
+bool ParseLogFormat(absl::string_view text, LogFormat* format);
+bool ParseLogLevel(absl::string_view text, LogLevel* level);
+
+// One line per answered call (level info; failed calls at warn): method,
+// namespace, code, reason, the fault rule that acted and the duration.
+class CallLog {
+ public:
+  CallLog(LogFormat format, LogLevel level, std::ostream* out);
+
+  struct Entry {
+    absl::string_view method;
+    absl::string_view ns;
+    absl::string_view code;
+    absl::string_view reason;
+    absl::string_view fault_rule;
+    absl::Duration duration;
+    bool failed = false;
+  };
+  bool enabled() const { return level_ <= LogLevel::kWarn; }
+  void Call(const Entry& entry);
+  // A line about the server itself (start, stop), at info.
+  void Info(absl::string_view message);
+
+ private:
+  // A text line: time, level, message.
+  void Write(absl::string_view level, std::string line);
+  void WriteLine(absl::string_view line);
+
+  const LogFormat format_;
+  const LogLevel level_;
+  absl::Mutex mu_;
+  std::ostream* out_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace customerfake::core
+
+#endif  // CUSTOMER_FAKE_CORE_CALL_LOG_H_

@@ -1,0 +1,282 @@
+#include "fake/server/cli_client.h"
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "customerfake/control/v1/control.grpc.pb.h"
+#include "fake/testing/error_info.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace customerfake::cli {
+namespace {
+
+namespace cv1 = ::customerfake::control::v1;
+
+constexpr absl::string_view kCommands[] = {
+    "reset", "load", "export", "fault", "calls", "namespaces", "health"};
+
+class Client {
+ public:
+  explicit Client(const ClientOptions& options)
+      : options_(options),
+        channel_(grpc::CreateChannel(options.address,
+                                     grpc::InsecureChannelCredentials())),
+        stub_(cv1::ControlService::NewStub(channel_)) {}
+
+  // Runs one control call and reports a failure; the exit code.
+  int Call(const std::function<grpc::Status(grpc::ClientContext*,
+                                            cv1::ControlService::Stub&)>& rpc,
+           const google::protobuf::Message& response,
+           const std::function<void()>& print) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
+    context.AddMetadata("x-fake-namespace", options_.ns);
+    if (!options_.control_token.empty()) {
+      context.AddMetadata("x-fake-control-token", options_.control_token);
+    }
+    grpc::Status status = rpc(&context, *stub_);
+    if (!status.ok()) return Report(status);
+    if (options_.json) {
+      google::protobuf::util::JsonPrintOptions json;
+      json.preserve_proto_field_names = true;
+      json.add_whitespace = true;
+      std::string text;
+      (void)google::protobuf::util::MessageToJsonString(response, &text, json);
+      std::cout << text;
+    } else {
+      print();
+    }
+    return kExitOk;
+  }
+
+  int Health() {
+    auto health = grpc::health::v1::Health::NewStub(channel_);
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status status = health->Check(&context, request, &response);
+    if (!status.ok()) return Report(status);
+    std::string name =
+        grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+            response.status());
+    std::cout << (options_.json ? absl::StrCat("{\"status\": \"", name, "\"}")
+                                : name)
+              << "\n";
+    return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
+               ? kExitOk
+               : kExitRefused;
+  }
+
+ private:
+  int Report(const grpc::Status& status) {
+    const bool unreachable =
+        status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+    std::string reason = testing::ErrorInfoOf(status).reason();
+    std::cerr << "customer-fake: "
+              << (unreachable
+                      ? absl::StrCat("no answer from ", options_.address, ": ")
+                      : "")
+              << status.error_message()
+              << (reason.empty() ? "" : absl::StrCat(" (", reason, ")"))
+              << "\n";
+    return unreachable ? kExitUnreachable : kExitRefused;
+  }
+
+  const ClientOptions& options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<cv1::ControlService::Stub> stub_;
+};
+
+// The text of FILE, or `arg` itself when no such file exists (inline YAML).
+bool ReadFileOrText(const std::string& arg, bool must_be_file,
+                    std::string* out) {
+  std::ifstream file(arg, std::ios::binary);
+  if (!file) {
+    if (must_be_file) return false;
+    *out = arg;
+    return true;
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  *out = text.str();
+  return true;
+}
+
+int Usage(const std::string& message) {
+  std::cerr << "customer-fake: " << message << " (see --help)\n";
+  return kExitBadUsage;
+}
+
+std::string RuleLine(const cv1::FaultRuleStatus& status) {
+  const cv1::FaultRule& rule = status.rule();
+  std::string what = rule.sequence_size() > 0
+                         ? absl::StrCat("sequence of ", rule.sequence_size())
+                         : rule.action().code();
+  return absl::StrCat(rule.id(), "  ", rule.method(), "  ", what,
+                      "  matched=", status.matched(),
+                      " acted=", status.acted());
+}
+
+int Fault(Client& client, const std::vector<std::string>& args) {
+  const std::string sub = args.empty() ? "" : args[0];
+  if (sub == "add" && args.size() == 2) {
+    cv1::AddFaultRuleRequest request;
+    ReadFileOrText(args[1], false, request.mutable_yaml());
+    cv1::AddFaultRuleResponse response;
+    return client.Call(
+        [&](auto* c, auto& stub) {
+          return stub.AddFaultRule(c, request, &response);
+        },
+        response, [&] { std::cout << response.id() << "\n"; });
+  }
+  if (sub == "list" && args.size() == 1) {
+    cv1::ListFaultRulesResponse response;
+    return client.Call(
+        [&](auto* c, auto& stub) {
+          return stub.ListFaultRules(c, cv1::ListFaultRulesRequest(),
+                                     &response);
+        },
+        response,
+        [&] {
+          for (const auto& rule : response.rules()) {
+            std::cout << RuleLine(rule) << "\n";
+          }
+        });
+  }
+  if (sub == "remove" && args.size() == 2) {
+    cv1::RemoveFaultRuleRequest request;
+    request.set_id(args[1]);
+    cv1::RemoveFaultRuleResponse response;
+    return client.Call(
+        [&](auto* c, auto& stub) {
+          return stub.RemoveFaultRule(c, request, &response);
+        },
+        response, [&] { std::cout << "removed " << args[1] << "\n"; });
+  }
+  if (sub == "clear" && args.size() == 1) {
+    cv1::ClearFaultRulesResponse response;
+    return client.Call(
+        [&](auto* c, auto& stub) {
+          return stub.ClearFaultRules(c, cv1::ClearFaultRulesRequest(),
+                                      &response);
+        },
+        response, [&] { std::cout << "cleared\n"; });
+  }
+  return Usage(
+      "use: fault add FILE-or-YAML | fault list | fault remove ID | "
+      "fault clear");
+}
+
+int Calls(Client& client, const std::vector<std::string>& args,
+          const std::string& method) {
+  if (!args.empty()) return Usage("calls takes no arguments; use --method");
+  cv1::ListCallsRequest request;
+  request.set_method(method);
+  request.set_page_size(1000);
+  cv1::ListCallsResponse response;
+  return client.Call(
+      [&](auto* c, auto& stub) {
+        return stub.ListCalls(c, request, &response);
+      },
+      response,
+      [&] {
+        for (const cv1::Call& call : response.calls()) {
+          std::cout << call.sequence() << "  " << call.method() << "  "
+                    << call.code()
+                    << (call.reason().empty() ? "" : " " + call.reason())
+                    << "  attempt " << call.attempt()
+                    << (call.fault_rule().empty()
+                            ? ""
+                            : "  fault " + call.fault_rule())
+                    << "  " << call.request_json() << "\n";
+        }
+      });
+}
+
+}  // namespace
+
+bool IsClientCommand(const std::string& command) {
+  for (absl::string_view known : kCommands) {
+    if (command == known) return true;
+  }
+  return false;
+}
+
+int RunClientCommand(const std::string& command,
+                     const std::vector<std::string>& args,
+                     const ClientOptions& options) {
+  Client client(options);
+  if (command == "health") {
+    if (!args.empty()) return Usage("health takes no arguments");
+    return client.Health();
+  }
+  if (command == "reset") {
+    if (args.size() > 1 ||
+        (args.size() == 1 && args[0] != "--empty" && args[0] != "empty")) {
+      return Usage("use: reset [empty]");
+    }
+    cv1::ResetRequest request;
+    request.set_empty(!args.empty());
+    cv1::ResetResponse response;
+    return client.Call(
+        [&](auto* c, auto& stub) { return stub.Reset(c, request, &response); },
+        response, [&] { std::cout << "reset " << options.ns << "\n"; });
+  }
+  if (command == "load") {
+    if (args.size() != 1) return Usage("use: load FILE");
+    cv1::LoadScenarioRequest request;
+    if (!ReadFileOrText(args[0], true, request.mutable_yaml())) {
+      std::cerr << "customer-fake: " << args[0] << ": cannot open the file\n";
+      return kExitBadUsage;
+    }
+    request.set_source_name(args[0]);
+    cv1::LoadScenarioResponse response;
+    return client.Call(
+        [&](auto* c, auto& stub) {
+          return stub.LoadScenario(c, request, &response);
+        },
+        response,
+        [&] {
+          std::cout << "loaded " << response.customers() << " customers, "
+                    << response.fault_rules() << " fault rules into "
+                    << options.ns << "\n";
+        });
+  }
+  if (command == "export") {
+    if (!args.empty()) return Usage("export takes no arguments");
+    cv1::ExportStateResponse response;
+    return client.Call(
+        [&](auto* c, auto& stub) {
+          return stub.ExportState(c, cv1::ExportStateRequest(), &response);
+        },
+        response, [&] { std::cout << response.yaml(); });
+  }
+  if (command == "fault") return Fault(client, args);
+  if (command == "calls") return Calls(client, args, options.method);
+  if (command == "namespaces") {
+    cv1::ListNamespacesResponse response;
+    return client.Call(
+        [&](auto* c, auto& stub) {
+          return stub.ListNamespaces(c, cv1::ListNamespacesRequest(),
+                                     &response);
+        },
+        response,
+        [&] {
+          std::cout << absl::StrJoin(response.namespaces(), "\n") << "\n";
+        });
+  }
+  return Usage(absl::StrCat("unknown command \"", command, "\""));
+}
+
+}  // namespace customerfake::cli
