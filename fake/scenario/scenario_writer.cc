@@ -123,7 +123,9 @@ std::string WriteScenario(const model::Scenario& scenario) {
   for (const model::CustomerRecord& customer : scenario.customers) {
     const model::CustomerFields& f = customer.fields;
     out << YAML::BeginMap;
-    out << YAML::Key << "id" << YAML::Value << customer.id;
+    if (!customer.id.empty()) {  // generated at load when absent
+      out << YAML::Key << "id" << YAML::Value << customer.id;
+    }
     for (auto [key, value] : {std::pair{"given_name", &f.given_name},
                               std::pair{"family_name", &f.family_name},
                               std::pair{"email_address", &f.email_address},

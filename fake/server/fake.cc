@@ -13,6 +13,7 @@
 #include "fake/control/control.h"
 #include "fake/core/core.h"
 #include "fake/scenario/scenario_parser.h"
+#include "fake/scenario/scenario_writer.h"
 #include "fake/state/baseline.h"
 #include "fake/transport/control_service.h"
 #include "fake/transport/customer_service.h"
@@ -64,13 +65,15 @@ std::unique_ptr<grpc::Server> StartServer(
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
-  model::Scenario scenario = std::move(options.scenario);
-  if (!options.scenario_file.empty()) {
-    absl::StatusOr<model::Scenario> loaded =
-        scenario::LoadScenarioFile(options.scenario_file);
-    if (!loaded.ok()) return loaded.status();
-    scenario = *std::move(loaded);
-  }
+  // A scenario built in code is checked like a file: written out as YAML
+  // and read back, so it gets the same validation and normalization.
+  absl::StatusOr<model::Scenario> loaded =
+      options.scenario_file.empty()
+          ? scenario::ParseScenario(scenario::WriteScenario(options.scenario),
+                                    "FakeOptions.scenario")
+          : scenario::LoadScenarioFile(options.scenario_file);
+  if (!loaded.ok()) return loaded.status();
+  model::Scenario scenario = *std::move(loaded);
   if (options.seed) scenario.settings.id_seed = options.seed;
   if (options.auth_mode) scenario.settings.auth_mode = *options.auth_mode;
   if (!options.tokens.empty()) scenario.settings.tokens = options.tokens;

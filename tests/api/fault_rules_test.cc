@@ -1,0 +1,464 @@
+// Fault rules through real stubs: what the client sees (code, message,
+// ErrorInfo, RetryInfo, delays, hangs, canned responses), what the journal
+// and ListFaultRules say afterwards, and the ready fault scenarios.
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "fake/errors/errors.h"
+#include "fake/scenario/scenario_parser.h"
+#include "fake/testing/fake_test.h"
+
+namespace customerfake {
+namespace {
+
+namespace v1 = ::moia::trip::customer::v1;
+using ::customerfake::testing::ErrorInfoOf;
+using ::customerfake::testing::FakeTest;
+using ::customerfake::testing::IsOk;
+using ::customerfake::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+using ::testing::UnorderedElementsAre;
+using Stub = v1::CustomerService::Stub;
+
+constexpr char kDomain[] = "trip-api.moia-group.io";
+constexpr char kSandboxId[] = "7ba438cc-4724-4be1-8c59-f82558f4fde8";
+
+// A scenario file of the repository (three levels above this file).
+std::string ScenarioPath(const std::string& name) {
+  return (std::filesystem::path(__FILE__).parent_path().parent_path() / ".." /
+          "scenarios" / name)
+      .lexically_normal()
+      .string();
+}
+
+// The RetryInfo delay of a status; nullopt without one.
+std::optional<absl::Duration> RetryDelayOf(const grpc::Status& status) {
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return std::nullopt;
+  for (const google::protobuf::Any& any : details.details()) {
+    google::rpc::RetryInfo info;
+    if (any.UnpackTo(&info)) {
+      return absl::Seconds(info.retry_delay().seconds()) +
+             absl::Nanoseconds(info.retry_delay().nanos());
+    }
+  }
+  return std::nullopt;
+}
+
+v1::CreateCustomerRequest NewCustomer(const std::string& email) {
+  v1::CreateCustomerRequest request;
+  request.set_email_address(email);
+  request.set_family_name("Customer");
+  request.set_given_name("Test");
+  request.set_language_code("en");
+  request.set_phone_number("+4997259173740");
+  return request;
+}
+
+v1::GetCustomerRequest GetRequest(const std::string& id) {
+  v1::GetCustomerRequest request;
+  request.set_id(id);
+  return request;
+}
+
+std::unique_ptr<Fake> StartFake(FakeOptions options) {
+  auto started = Fake::Start(std::move(options));
+  EXPECT_TRUE(started.ok()) << started.status();
+  return started.ok() ? *std::move(started) : nullptr;
+}
+
+class FaultRulesTest : public FakeTest {
+ protected:
+  // The shared fake keeps a namespace across --gtest_repeat runs.
+  void SetUp() override {
+    FakeTest::SetUp();
+    ASSERT_TRUE(control().Reset(test_namespace()).ok());
+  }
+
+  std::string AddRule(absl::string_view yaml) {
+    absl::StatusOr<std::string> id =
+        control().AddFaultRuleYaml(test_namespace(), yaml);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.value_or("");
+  }
+
+  // Runs `rpc` on `on` (this test's stub by default) in this namespace.
+  template <typename Request, typename Response>
+  grpc::Status Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*,
+                                              const Request&, Response*),
+                    const Request& request, Response* out = nullptr,
+                    Stub* on = nullptr) {
+    Response ignored;
+    std::unique_ptr<grpc::ClientContext> context = Context();
+    return ((on ? *on : stub()).*rpc)(context.get(), request,
+                                      out ? out : &ignored);
+  }
+
+  grpc::Status Get(const std::string& id, Stub* on = nullptr) {
+    v1::GetCustomerResponse response;
+    return Call(&Stub::GetCustomer, GetRequest(id), &response, on);
+  }
+
+  int CustomerCount() {
+    v1::ListCustomersResponse response;
+    EXPECT_THAT(
+        Call(&Stub::ListCustomers, v1::ListCustomersRequest(), &response),
+        IsOk());
+    return response.customers_size();
+  }
+
+  // The journal of this namespace on `on` (the shared fake by default).
+  std::vector<journal::CallRecord> Calls(absl::string_view method,
+                                         Fake* on = nullptr) {
+    auto page =
+        (on ? on->control() : control()).ListCalls(test_namespace(), method);
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? page->calls : std::vector<journal::CallRecord>{};
+  }
+};
+
+TEST_F(FaultRulesTest, ErrorActionDefaultsReasonToCodeName) {
+  AddRule("{method: GetCustomer, action: {code: UNAVAILABLE, message: down}}");
+  grpc::Status status = Get("any");
+  EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAVAILABLE, "UNAVAILABLE"));
+  EXPECT_EQ(status.error_message(), "down");
+  EXPECT_EQ(ErrorInfoOf(status).domain(), kDomain);
+  EXPECT_EQ(RetryDelayOf(status), std::nullopt);
+}
+
+TEST_F(FaultRulesTest, ErrorActionCarriesReasonMetadataAndRetryInfo) {
+  AddRule(R"({method: GetCustomer, action: {code: RESOURCE_EXHAUSTED,
+      message: "slow down", reason: QUOTA_EXCEEDED,
+      error_metadata: {limit: "10", scope: customer}, retry_delay: 1.5s}})");
+  grpc::Status status = Get("any");
+  EXPECT_THAT(status,
+              StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED, "QUOTA_EXCEEDED"));
+  EXPECT_EQ(status.error_message(), "slow down");
+  google::rpc::ErrorInfo info = ErrorInfoOf(status);
+  EXPECT_EQ(info.domain(), kDomain);
+  EXPECT_THAT(info.metadata(), UnorderedElementsAre(Pair("limit", "10"),
+                                                    Pair("scope", "customer")));
+  EXPECT_EQ(RetryDelayOf(status), absl::Milliseconds(1500));
+}
+
+TEST_F(FaultRulesTest, DelayWithOkIsASlowSuccess) {
+  std::string id =
+      AddRule("{method: ListCustomers, action: {code: OK, delay: 200ms}}");
+  absl::Time start = absl::Now();
+  EXPECT_EQ(CustomerCount(), 0);
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(200));
+  std::vector<journal::CallRecord> calls = Calls("ListCustomers");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].code, absl::StatusCode::kOk);
+  EXPECT_EQ(calls[0].fault_rule, id);
+}
+
+TEST_F(FaultRulesTest, DelaysDoNotBlockOtherCalls) {
+  constexpr int kCalls = 200;
+  v1::CreateCustomerResponse created;
+  ASSERT_THAT(
+      Call(&Stub::CreateCustomer, NewCustomer("a@example.com"), &created),
+      IsOk());
+  AddRule("{method: GetCustomer, action: {code: OK, delay: 1s}}");
+  const v1::GetCustomerRequest request = GetRequest(created.customer().id());
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<v1::GetCustomerResponse> responses(kCalls);
+  std::vector<grpc::Status> statuses(kCalls);
+  absl::Mutex mu;
+  int done = 0;
+  absl::Time start = absl::Now();
+  for (int i = 0; i < kCalls; ++i) {
+    contexts.push_back(Context());
+    stub().async()->GetCustomer(contexts.back().get(), &request, &responses[i],
+                                [&, i](grpc::Status status) {
+                                  absl::MutexLock lock(&mu);
+                                  statuses[i] = std::move(status);
+                                  ++done;
+                                });
+  }
+  absl::SleepFor(absl::Milliseconds(100));
+  absl::Time other = absl::Now();
+  EXPECT_EQ(CustomerCount(), 1);
+  EXPECT_LT(absl::Now() - other, absl::Milliseconds(200));
+
+  absl::MutexLock lock(&mu);
+  mu.AwaitWithTimeout(absl::Condition(
+                          +[](int* n) { return *n == kCalls; }, &done),
+                      absl::Seconds(5));
+  ASSERT_EQ(done, kCalls);
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(2500));
+  for (int i = 0; i < kCalls; ++i) {
+    EXPECT_THAT(statuses[i], IsOk()) << "call " << i;
+    EXPECT_EQ(responses[i].customer().id(), created.customer().id());
+  }
+}
+
+TEST_F(FaultRulesTest, HangEndsAtTheClientsDeadline) {
+  std::string id = AddRule("{method: GetCustomer, action: {hang: true}}");
+  std::unique_ptr<grpc::ClientContext> context = Context();
+  context->set_deadline(
+      absl::ToChronoTime(absl::Now() + absl::Milliseconds(300)));
+  v1::GetCustomerResponse response;
+  absl::Time start = absl::Now();
+  grpc::Status status =
+      stub().GetCustomer(context.get(), GetRequest("any"), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(290));
+
+  absl::Time until = absl::Now() + absl::Seconds(2);
+  while (fake().in_flight() != 0 && absl::Now() < until) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(fake().in_flight(), 0);
+  std::vector<journal::CallRecord> calls = Calls("GetCustomer");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].code, absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(calls[0].fault_rule, id);
+}
+
+TEST_F(FaultRulesTest, CannedResponseLeavesStateAlone) {
+  AddRule(R"({method: CreateCustomer, action: {code: OK, response:
+      {customer: {id: canned-1, given_name: Canned, family_name: Answer}}}})");
+  v1::CreateCustomerResponse response;
+  ASSERT_THAT(
+      Call(&Stub::CreateCustomer, NewCustomer("a@example.com"), &response),
+      IsOk());
+  EXPECT_EQ(response.customer().id(), "canned-1");
+  EXPECT_EQ(response.customer().given_name(), "Canned");
+  EXPECT_EQ(response.customer().email_address(), "");
+  EXPECT_EQ(CustomerCount(), 0);
+}
+
+TEST_F(FaultRulesTest, MatchRequestPicksTheCallAndNothingIsCreated) {
+  std::string id = AddRule(R"({method: CreateCustomer,
+      match_request: {email_address: "slow@example.com"},
+      action: {code: UNAVAILABLE}})");
+  EXPECT_THAT(Call(&Stub::CreateCustomer, NewCustomer("slow@example.com")),
+              StatusIs(grpc::StatusCode::UNAVAILABLE, "UNAVAILABLE"));
+  EXPECT_THAT(Call(&Stub::CreateCustomer, NewCustomer("fast@example.com")),
+              IsOk());
+  EXPECT_EQ(CustomerCount(), 1);
+  std::vector<journal::CallRecord> calls = Calls("CreateCustomer");
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].fault_rule, id);
+  EXPECT_EQ(calls[1].fault_rule, "");
+}
+
+// The in-process channel skips the client channel, so it never retries:
+// this test talks to its own fake over TCP.
+TEST_F(FaultRulesTest, SequenceDrivesClientRetries) {
+  FakeOptions options;
+  options.listen_address = "127.0.0.1:0";
+  std::unique_ptr<Fake> own = StartFake(options);
+  ASSERT_NE(own, nullptr);
+  absl::StatusOr<std::string> id = own->control().AddFaultRuleYaml(
+      test_namespace(),
+      "{method: CreateCustomer, sequence: [{code: UNAVAILABLE}, "
+      "{code: UNAVAILABLE}, {code: OK}]}");
+  ASSERT_TRUE(id.ok()) << id.status();
+  grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(R"({"methodConfig": [{
+      "name": [{"service": "moia.trip.customer.v1.CustomerService"}],
+      "retryPolicy": {"maxAttempts": 4, "initialBackoff": "0.05s",
+        "maxBackoff": "0.2s", "backoffMultiplier": 2,
+        "retryableStatusCodes": ["UNAVAILABLE"]}}]})");
+  std::unique_ptr<Stub> retrying =
+      v1::CustomerService::NewStub(grpc::CreateCustomChannel(
+          own->address(), grpc::InsecureChannelCredentials(), args));
+  EXPECT_THAT(
+      Call(&Stub::CreateCustomer, NewCustomer("r@example.com"),
+           static_cast<v1::CreateCustomerResponse*>(nullptr), retrying.get()),
+      IsOk());
+  v1::ListCustomersResponse list;
+  EXPECT_THAT(Call(&Stub::ListCustomers, v1::ListCustomersRequest(), &list,
+                   retrying.get()),
+              IsOk());
+  EXPECT_EQ(list.customers_size(), 1);
+
+  std::vector<journal::CallRecord> calls = Calls("CreateCustomer", own.get());
+  ASSERT_EQ(calls.size(), 3u);
+  std::vector<int> attempts;
+  std::vector<absl::StatusCode> codes;
+  for (const journal::CallRecord& call : calls) {
+    attempts.push_back(call.attempt);
+    codes.push_back(call.code);
+  }
+  EXPECT_THAT(attempts, ElementsAre(1, 2, 3));
+  EXPECT_THAT(codes, ElementsAre(absl::StatusCode::kUnavailable,
+                                 absl::StatusCode::kUnavailable,
+                                 absl::StatusCode::kOk));
+  EXPECT_EQ(calls[0].fault_rule, *id);
+  EXPECT_EQ(calls[1].fault_rule, *id);
+  // calls[2] was served by the {code: OK} step; the contract does not say
+  // whether that step counts as the rule acting, so it is not asserted.
+  EXPECT_EQ(calls[0].since_previous_attempt, std::nullopt);
+  for (int i : {1, 2}) {
+    ASSERT_TRUE(calls[i].since_previous_attempt.has_value()) << i;
+    EXPECT_GT(*calls[i].since_previous_attempt, absl::ZeroDuration()) << i;
+  }
+}
+
+TEST_F(FaultRulesTest, ListFaultRulesCounts) {
+  AddRule(
+      "{id: twice, method: GetCustomer, times: 2, action: {code: ABORTED}}");
+  AddRule("{id: never, method: DeleteCustomer, action: {code: ABORTED}}");
+  for (int i = 0; i < 3; ++i) Get("any");
+  auto rules = control().ListFaultRules(test_namespace());
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  ASSERT_EQ(rules->size(), 2u);
+  EXPECT_EQ((*rules)[0].rule.id, "twice");
+  EXPECT_EQ((*rules)[0].matched, 3u);
+  EXPECT_EQ((*rules)[0].acted, 2u);
+  EXPECT_EQ((*rules)[1].rule.id, "never");
+  EXPECT_EQ((*rules)[1].matched, 0u);
+  EXPECT_EQ((*rules)[1].acted, 0u);
+}
+
+TEST_F(FaultRulesTest, RulesArePerNamespace) {
+  const std::string other = test_namespace() + ".other";
+  ASSERT_TRUE(control().Reset(other).ok());
+  AddRule("{method: ListCustomers, action: {code: INTERNAL}}");
+  grpc::ClientContext context;
+  context.AddMetadata("x-fake-namespace", other);
+  context.AddMetadata("authorization", "Bearer test-token");
+  v1::ListCustomersResponse response;
+  EXPECT_THAT(stub().ListCustomers(&context, {}, &response), IsOk());
+  EXPECT_THAT(Call(&Stub::ListCustomers, v1::ListCustomersRequest()),
+              StatusIs(grpc::StatusCode::INTERNAL, "INTERNAL"));
+  auto rules = control().ListFaultRules(other);
+  ASSERT_TRUE(rules.ok());
+  EXPECT_THAT(*rules, IsEmpty());
+}
+
+TEST_F(FaultRulesTest, BadRuleIsRefusedNamingTheKey) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"{method: GetCustomers, action: {code: UNAVAILABLE}}", "method"},
+      {"{method: GetCustomer, probability: 1.5, action: {code: ABORTED}}",
+       "probability"},
+      {"{method: GetCustomer, match_request: {nickname: x}, action: {}}",
+       "match_request.nickname"},
+      {"{method: GetCustomer, action: {delay: -1s}}", "action.delay"},
+  };
+  for (const auto& [yaml, key] : cases) {
+    absl::StatusOr<std::string> added =
+        control().AddFaultRuleYaml(test_namespace(), yaml);
+    EXPECT_EQ(added.status().code(), absl::StatusCode::kInvalidArgument)
+        << yaml;
+    EXPECT_EQ(errors::ReasonOf(added.status()), errors::kInvalidFaultRule)
+        << yaml;
+    EXPECT_THAT(added.status().message(), HasSubstr(key)) << yaml;
+  }
+  auto rules = control().ListFaultRules(test_namespace());
+  ASSERT_TRUE(rules.ok());
+  EXPECT_THAT(*rules, IsEmpty());
+}
+
+TEST_F(FaultRulesTest, ScenarioFaultsApplyFromTheStart) {
+  absl::StatusOr<model::Scenario> scenario = scenario::ParseScenario(R"(
+version: 1
+faults:
+  - id: create-unavailable-twice
+    method: CreateCustomer
+    times: 2
+    action: { code: UNAVAILABLE, message: "injected outage", retry_delay: 0.2s }
+)",
+                                                                     "test");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  FakeOptions options;
+  options.scenario = *std::move(scenario);
+  std::unique_ptr<Fake> own = StartFake(std::move(options));
+  ASSERT_NE(own, nullptr);
+  std::unique_ptr<Stub> s =
+      v1::CustomerService::NewStub(own->InProcessChannel());
+  for (int i = 0; i < 2; ++i) {
+    grpc::Status status =
+        Call(&Stub::CreateCustomer, NewCustomer("s@example.com"),
+             static_cast<v1::CreateCustomerResponse*>(nullptr), s.get());
+    EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAVAILABLE, "UNAVAILABLE"));
+    EXPECT_EQ(status.error_message(), "injected outage");
+    EXPECT_EQ(RetryDelayOf(status), absl::Milliseconds(200));
+  }
+  EXPECT_THAT(Call(&Stub::CreateCustomer, NewCustomer("s@example.com"),
+                   static_cast<v1::CreateCustomerResponse*>(nullptr), s.get()),
+              IsOk());
+}
+
+// Which of 200 GetCustomer calls the flaky-network scenario failed.
+std::vector<bool> FlakyPattern(Fake& fake) {
+  std::unique_ptr<Stub> s =
+      v1::CustomerService::NewStub(fake.InProcessChannel());
+  std::vector<bool> unavailable;
+  for (int i = 0; i < 200; ++i) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer test-token");
+    v1::GetCustomerResponse response;
+    grpc::Status status =
+        s->GetCustomer(&context, GetRequest(kSandboxId), &response);
+    unavailable.push_back(status.error_code() == grpc::StatusCode::UNAVAILABLE);
+    if (unavailable.back()) {
+      EXPECT_EQ(RetryDelayOf(status), absl::Milliseconds(250));
+    } else {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+    }
+  }
+  return unavailable;
+}
+
+TEST_F(FaultRulesTest, FlakyNetworkScenarioIsSeeded) {
+  FakeOptions options;
+  options.scenario_file = ScenarioPath("flaky-network.yaml");
+  std::unique_ptr<Fake> a = StartFake(options);
+  std::unique_ptr<Fake> b = StartFake(options);
+  ASSERT_TRUE(a && b);
+  std::vector<bool> pattern = FlakyPattern(*a);
+  int failed = std::count(pattern.begin(), pattern.end(), true);
+  EXPECT_GE(failed, 20);  // 20% of 200 = 40, with room for the draw
+  EXPECT_LE(failed, 60);
+  EXPECT_EQ(FlakyPattern(*b), pattern);
+}
+
+TEST_F(FaultRulesTest, MoiaSandboxScenarioAnswersFixedData) {
+  FakeOptions options;
+  options.scenario_file = ScenarioPath("moia-sandbox.yaml");
+  std::unique_ptr<Fake> own = StartFake(options);
+  ASSERT_NE(own, nullptr);
+  std::unique_ptr<Stub> s =
+      v1::CustomerService::NewStub(own->InProcessChannel());
+  v1::CreateCustomerResponse created;
+  ASSERT_THAT(Call(&Stub::CreateCustomer, NewCustomer("x@example.com"),
+                   &created, s.get()),
+              IsOk());
+  EXPECT_EQ(created.customer().id(), kSandboxId);
+  v1::ListCustomersResponse list;
+  ASSERT_THAT(
+      Call(&Stub::ListCustomers, v1::ListCustomersRequest(), &list, s.get()),
+      IsOk());
+  ASSERT_EQ(list.customers_size(), 1);
+  EXPECT_EQ(list.customers(0).id(), kSandboxId);
+  v1::ListCustomerFlagsRequest flags_request;
+  flags_request.set_customer_id("not-a-customer");
+  v1::ListCustomerFlagsResponse flags;
+  ASSERT_THAT(Call(&Stub::ListCustomerFlags, flags_request, &flags, s.get()),
+              IsOk());
+  EXPECT_THAT(flags.flags(), ElementsAre("AUTONOMOUS_TRIPS_ALLOWED"));
+  v1::AddCustomerFlagRequest add;
+  add.set_customer_id("00000000-0000-4000-8000-00000000dead");
+  add.set_flag("STAFF");
+  EXPECT_THAT(Call(&Stub::AddCustomerFlag, add,
+                   static_cast<v1::AddCustomerFlagResponse*>(nullptr), s.get()),
+              IsOk());
+}
+
+}  // namespace
+}  // namespace customerfake

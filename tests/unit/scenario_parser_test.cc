@@ -1,0 +1,348 @@
+// Unit tests of the scenario parser (no gRPC): every kind of bad file is
+// refused with the exact position, key path and message of its problem; the
+// shipped scenarios parse; WriteScenario's output reads back to the same
+// scenario.
+#include "fake/scenario/scenario_parser.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "fake/errors/errors.h"
+#include "fake/scenario/scenario_writer.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace customerfake::scenario {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+constexpr char kId[] = "7ba438cc-4724-4be1-8c59-f82558f4fde8";
+
+// A valid `customers:` item of four lines: given_name (value at column 17),
+// email_address (column 20), language_code (column 20), phone_number
+// (column 19); `tail` adds lines after them (an `id:` value is at column 9).
+std::string Person(absl::string_view given = "Test",
+                   absl::string_view email = "t@example.com",
+                   absl::string_view language = "en",
+                   absl::string_view phone = "\"+4997259173740\"",
+                   absl::string_view tail = "") {
+  return absl::StrCat("  - given_name: ", given, "\n    email_address: ", email,
+                      "\n    language_code: ", language,
+                      "\n    phone_number: ", phone, "\n", tail);
+}
+
+std::string IdLine(absl::string_view id) {
+  return absl::StrCat("    id: ", id, "\n");
+}
+
+// A `faults:` list with one rule whose lines follow `  - method: GetCustomer`.
+std::string Rule(absl::string_view lines) {
+  return absl::StrCat("faults:\n  - method: GetCustomer\n", lines);
+}
+
+struct BadCase {
+  std::string name;
+  std::string yaml;
+  int line;
+  int column;
+  std::string key;
+  std::string message;  // a distinctive part
+};
+
+std::ostream& operator<<(std::ostream& out, const BadCase& c) {
+  return out << c.name;
+}
+
+std::vector<BadCase> BadCases() {
+  const std::string long_name(101, 'a');
+  return {
+      {"UnknownTopLevelKey", "version: 1\ncolour: red\n", 2, 1, "colour",
+       "unknown key; expected one of: version, settings"},
+      {"UnknownSettingsKey", "settings:\n  id_seed: 1\n  colour: red\n", 3, 3,
+       "settings.colour", "unknown key"},
+      {"UnknownCustomerKey",
+       absl::StrCat("customers:\n",
+                    Person("Test", "t@example.com", "en", "\"+4997259173740\"",
+                           "    nickname: T\n")),
+       6, 5, "customers[0].nickname", "unknown key"},
+      {"StringForInt", "settings:\n  id_seed: lots\n", 2, 12,
+       "settings.id_seed", "must be an integer, got \"lots\""},
+      {"ListForMap", "settings: [a, b]\n", 1, 11, "settings",
+       "must be a mapping, got a list"},
+      {"MapForString", "settings:\n  error_domain: {a: b}\n", 2, 17,
+       "settings.error_domain", "must be a string, got a mapping"},
+      {"Version2", "version: 2\n", 1, 10, "version",
+       "must be between 1 and 1, got 2"},
+      {"PageSizeDefaultAboveMax",
+       "settings:\n  page_size: {default: 100, max: 10}\n", 2, 14,
+       "settings.page_size", "default (100) must not exceed max (10)"},
+      {"PageSizeDefaultZero", "settings:\n  page_size: {default: 0}\n", 2, 24,
+       "settings.page_size.default", "must be between 1 and 1048576, got 0"},
+      {"AuthModeUnknown", "settings:\n  auth:\n    mode: sometimes\n", 3, 11,
+       "settings.auth.mode", "\"sometimes\" is not a mode"},
+      {"TokensModeWithoutTokens", "settings:\n  auth:\n    mode: tokens\n", 3,
+       5, "settings.auth.tokens", "mode tokens needs at least one token"},
+      {"IdSeedNegative", "settings:\n  id_seed: -1\n", 2, 12,
+       "settings.id_seed", "got -1"},
+      {"BadSettingsLanguage", "settings:\n  languages: [de, xx]\n", 2, 19,
+       "settings.languages[1]", "\"xx\" is not an ISO 639-1 code"},
+      {"InvalidName", absl::StrCat("customers:\n", Person("\"\"")), 2, 17,
+       "customers[0].given_name", "INVALID_NAME: "},
+      {"InvalidEmail",
+       absl::StrCat("customers:\n", Person("Test", "not-an-email")), 3, 20,
+       "customers[0].email_address",
+       "INVALID_EMAIL_ADDRESS: email_address is not a plausible address: "
+       "missing '@'"},
+      {"InvalidPhone",
+       absl::StrCat("customers:\n",
+                    Person("Test", "t@example.com", "en", "\"040123456\"")),
+       5, 19, "customers[0].phone_number",
+       "INVALID_PHONE_NUMBER: phone_number must start with '+'"},
+      {"InvalidLanguage",
+       absl::StrCat("customers:\n", Person("Test", "t@example.com", "xx")), 4,
+       20, "customers[0].language_code",
+       "INVALID_LANGUAGE_CODE: language_code \"xx\""},
+      {"GivenName101Chars", absl::StrCat("customers:\n", Person(long_name)), 2,
+       17, "customers[0].given_name",
+       "INVALID_GIVEN_NAME: given_name has 101 characters"},
+      {"IdNotUuid",
+       absl::StrCat("customers:\n",
+                    Person("Test", "t@example.com", "en", "\"+4997259173740\"",
+                           IdLine("customer-1"))),
+       6, 9, "customers[0].id", "\"customer-1\" is not a UUID"},
+      {"DuplicateCustomerIds",
+       absl::StrCat("customers:\n",
+                    Person("A", "a@example.com", "en", "\"+4997259173740\"",
+                           IdLine(kId)),
+                    Person("B", "b@example.com", "en", "\"+4997259173741\"",
+                           IdLine(kId))),
+       11, 9, "customers[1].id", "duplicate id: customers[0] has it too"},
+      {"CustomerFlagNotKnown",
+       absl::StrCat("flags:\n  known: [A]\ncustomers:\n",
+                    Person("Test", "t@example.com", "en", "\"+4997259173740\"",
+                           "    flags: [A, B]\n")),
+       8, 16, "customers[0].flags[1]",
+       "flag \"B\" is not among the scenario's known flags"},
+      {"ReadOnlyFlagNotKnown", "flags:\n  known: [A]\n  read_only: [B]\n", 3,
+       15, "flags.read_only[0]", "\"B\" is not in flags.known"},
+      {"FlagWithSpace", "flags:\n  known: [\"A B\"]\n", 2, 11, "flags.known[0]",
+       "flag \"A B\" contains whitespace"},
+      {"FaultUnknownMethod",
+       "faults:\n  - method: Fly\n    action: {code: UNAVAILABLE}\n", 2, 13,
+       "faults[0].method", "\"Fly\" is not a CustomerService method"},
+      {"FaultBadCodeName", Rule("    action: {code: BROKEN}\n"), 3, 20,
+       "faults[0].action.code", "\"BROKEN\" is not a gRPC code"},
+      {"FaultProbabilityAboveOne",
+       Rule("    probability: 1.5\n    action: {code: UNAVAILABLE}\n"), 3, 18,
+       "faults[0].probability", "must be between 0 and 1, got 1.5"},
+      {"FaultProbabilityNan",
+       Rule("    probability: .nan\n    action: {code: UNAVAILABLE}\n"), 3, 18,
+       "faults[0].probability", "must be a finite number, got \".nan\""},
+      {"FaultNegativeDelay",
+       Rule("    action:\n      code: OK\n      delay: -1s\n"), 5, 14,
+       "faults[0].action.delay", "must not be negative, got -1s"},
+      {"FaultBadDuration",
+       Rule("    action:\n      code: UNAVAILABLE\n      retry_delay: soon\n"),
+       5, 20, "faults[0].action.retry_delay",
+       "must be a duration like 200ms or 1.5s, got \"soon\""},
+      {"FaultMatchRequestUnknownField",
+       Rule("    match_request:\n      email_address: x@example.com\n"
+            "    action: {code: NOT_FOUND}\n"),
+       4, 22, "faults[0].match_request.email_address",
+       "moia.trip.customer.v1.GetCustomerRequest has no field "
+       "\"email_address\""},
+      {"FaultActionAndSequence",
+       Rule("    action: {code: UNAVAILABLE}\n    sequence: [{code: OK}]\n"), 4,
+       15, "faults[0].sequence",
+       "a rule needs exactly one of action and sequence"},
+      {"FaultResponseWithError",
+       Rule("    action:\n      code: UNAVAILABLE\n      response: {}\n"), 5,
+       17, "faults[0].action.response", "needs code OK"},
+      {"FaultResponseOnAnyMethod",
+       "faults:\n  - method: \"*\"\n    action:\n      code: OK\n"
+       "      response: {}\n",
+       5, 17, "faults[0].action.response", "needs a single method, not \"*\""},
+      {"DuplicateFaultIds",
+       "faults:\n  - id: a\n    method: GetCustomer\n    action: {code: OK}\n"
+       "  - id: a\n    method: GetCustomer\n    action: {code: OK}\n",
+       5, 9, "faults[1].id", "duplicate id: faults[0] has it too"},
+      {"YamlSyntaxError", "version: 1\nsettings: {id_seed: 1\n", 3, 1, "",
+       "not valid YAML: end of map flow not found"},
+      {"MaxCustomersExceeded",
+       absl::StrCat("settings:\n  max_customers: 1\ncustomers:\n",
+                    Person("A", "a@example.com"), Person("B", "b@example.com")),
+       4, 3, "customers", "2 customers exceed settings.max_customers (1)"},
+  };
+}
+
+class BadScenarioTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadScenarioTest, ReportsTheProblemWhereItIs) {
+  const BadCase& c = GetParam();
+  std::vector<Problem> problems;
+  absl::StatusOr<model::Scenario> parsed =
+      ParseScenario(c.yaml, "bad.yaml", &problems);
+  ASSERT_FALSE(parsed.ok()) << c.yaml;
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(errors::ReasonOf(parsed.status()), "INVALID_SCENARIO");
+  ASSERT_THAT(problems, SizeIs(1)) << parsed.status().message();
+  EXPECT_EQ(problems[0].line, c.line) << c.yaml;
+  EXPECT_EQ(problems[0].column, c.column) << c.yaml;
+  EXPECT_EQ(problems[0].key, c.key);
+  EXPECT_THAT(problems[0].message, HasSubstr(c.message));
+  EXPECT_EQ(std::string(parsed.status().message()),
+            absl::StrCat("bad.yaml:", c.line, ":", c.column, ": ",
+                         c.key.empty() ? "(document)" : c.key, ": ",
+                         problems[0].message));
+}
+
+INSTANTIATE_TEST_SUITE_P(Rows, BadScenarioTest, ::testing::ValuesIn(BadCases()),
+                         [](const ::testing::TestParamInfo<BadCase>& info) {
+                           return info.param.name;
+                         });
+
+TEST(ScenarioParserTest, ReportsEveryProblemInLineOrder) {
+  // Read in the order settings, customers, faults; reported by position.
+  const std::string yaml = absl::StrCat(
+      "faults:\n  - method: Fly\n    action: {code: OK}\ncustomers:\n",
+      Person("Test", "bad"), "settings:\n  id_seed: x\ncolour: red\n");
+  std::vector<Problem> problems;
+  absl::StatusOr<model::Scenario> parsed =
+      ParseScenario(yaml, "several.yaml", &problems);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(errors::ReasonOf(parsed.status()), "INVALID_SCENARIO");
+  std::vector<std::string> where;
+  for (const Problem& p : problems) {
+    where.push_back(absl::StrCat(p.line, ":", p.column, " ", p.key));
+  }
+  EXPECT_THAT(where, ElementsAre("2:13 faults[0].method",
+                                 "6:20 customers[0].email_address",
+                                 "10:12 settings.id_seed", "11:1 colour"));
+  const std::string message(parsed.status().message());
+  EXPECT_THAT(message, HasSubstr("several.yaml:2:13: faults[0].method: "));
+  EXPECT_THAT(message, HasSubstr("\nseveral.yaml:11:1: colour: unknown key"));
+}
+
+TEST(ScenarioParserTest, EveryShippedScenarioParses) {
+  int files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(CUSTOMER_FAKE_SCENARIOS_DIR)) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++files;
+    absl::StatusOr<model::Scenario> parsed =
+        LoadScenarioFile(entry.path().string());
+    EXPECT_TRUE(parsed.ok()) << entry.path() << ": " << parsed.status();
+  }
+  EXPECT_GE(files, 4);
+}
+
+model::FaultAction Action(absl::StatusCode code, absl::string_view message) {
+  model::FaultAction action;
+  action.code = code;
+  action.message = std::string(message);
+  return action;
+}
+
+// A scenario that uses every field the format has.
+model::Scenario RichScenario() {
+  model::Scenario s;
+  model::Settings& settings = s.settings;
+  settings.default_page_size = 7;
+  settings.max_page_size = 70;
+  settings.auth_mode = model::AuthMode::kTokens;
+  settings.tokens = {"tok-1", "tok-2"};
+  settings.id_seed = 42;
+  settings.fault_seed = 7;
+  settings.error_domain = "example.test";
+  settings.languages = {"de", "en"};
+  settings.max_customers = 500;
+  settings.known_flags = {"STAFF", "VIP", "WHEELCHAIR"};
+  settings.read_only_flags = {"STAFF"};
+
+  model::CustomerRecord erika{
+      kId,
+      {"erika@example.de", "Mustermann", "Erika", "de", "+4915100000001"},
+      {"STAFF", "VIP"}};
+  model::CustomerRecord john{
+      "d23f0824-128b-4f33-8c5c-7fd0a6a3a450",
+      {"john@example.com", "Doe", "John: \"Jr.\"", "en", "+4915100000002"},
+      {}};
+  s.customers = {erika, john};
+
+  model::FaultRule full;
+  full.id = "full";
+  full.method = "/moia.trip.customer.v1.CustomerService/GetCustomer";
+  full.match_metadata = {{"x-client", "app"}};
+  full.match_request = {{"id", kId}};
+  full.skip = 1;
+  full.times = 3;
+  full.probability = 0.25;
+  full.action = Action(absl::StatusCode::kUnavailable, "try: later");
+  full.action->reason = "BACKEND_DOWN";
+  full.action->error_metadata = {{"region", "eu-1"}, {"zone", "b"}};
+  full.action->retry_delay = absl::Milliseconds(250);
+  full.action->delay = absl::Milliseconds(1500);
+
+  model::FaultRule sequence;
+  sequence.id = "sequence";
+  sequence.method = "CreateCustomer";
+  sequence.match_request = {{"email_address", "slow@example.com"}};
+  sequence.sequence = {Action(absl::StatusCode::kUnavailable, "first"),
+                       Action(absl::StatusCode::kOk, ""),
+                       Action(absl::StatusCode::kDeadlineExceeded, "")};
+  sequence.sequence[1].delay = absl::Seconds(2);
+  sequence.sequence[2].hang = true;
+
+  model::FaultRule canned;
+  canned.id = "canned";
+  canned.method = "GetCustomer";
+  canned.action = Action(absl::StatusCode::kOk, "");
+  canned.action->response_json = absl::StrCat(
+      R"({"customer":{"id":")", kId,
+      R"(","given_name":"Test","phone_number":"+4997259173740"}})");
+  s.faults = {full, sequence, canned};
+  return s;
+}
+
+TEST(ScenarioParserTest, WrittenScenarioReadsBackToTheSame) {
+  const model::Scenario scenario = RichScenario();
+  const std::string written = WriteScenario(scenario);
+  absl::StatusOr<model::Scenario> parsed = ParseScenario(written, "written");
+  ASSERT_TRUE(parsed.ok()) << parsed.status() << "\n" << written;
+  EXPECT_EQ(WriteScenario(*parsed), written);
+  EXPECT_TRUE(parsed->customers == scenario.customers);
+  const model::Settings& settings = parsed->settings;
+  EXPECT_EQ(settings.tokens, scenario.settings.tokens);
+  EXPECT_EQ(settings.id_seed, 42u);
+  EXPECT_EQ(settings.fault_seed, 7u);
+  EXPECT_EQ(settings.languages, scenario.settings.languages);
+  EXPECT_EQ(settings.known_flags, scenario.settings.known_flags);
+  EXPECT_EQ(settings.read_only_flags, scenario.settings.read_only_flags);
+  ASSERT_THAT(parsed->faults, SizeIs(3));
+  const model::FaultRule& full = parsed->faults[0];
+  EXPECT_EQ(full.probability, 0.25);
+  EXPECT_EQ(full.skip, 1u);
+  EXPECT_EQ(full.times, 3u);
+  EXPECT_EQ(full.match_metadata, scenario.faults[0].match_metadata);
+  EXPECT_EQ(full.match_request, scenario.faults[0].match_request);
+  ASSERT_TRUE(full.action.has_value());
+  EXPECT_EQ(full.action->message, "try: later");
+  EXPECT_EQ(full.action->error_metadata,
+            scenario.faults[0].action->error_metadata);
+  EXPECT_EQ(full.action->retry_delay, absl::Milliseconds(250));
+  EXPECT_EQ(full.action->delay, absl::Milliseconds(1500));
+  ASSERT_THAT(parsed->faults[1].sequence, SizeIs(3));
+  EXPECT_EQ(parsed->faults[1].sequence[1].delay, absl::Seconds(2));
+  EXPECT_TRUE(parsed->faults[1].sequence[2].hang);
+  EXPECT_EQ(parsed->faults[2].action->response_json,
+            scenario.faults[2].action->response_json);
+}
+
+}  // namespace
+}  // namespace customerfake::scenario
