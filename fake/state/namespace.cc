@@ -35,7 +35,11 @@ void Namespace::StartFrom(std::shared_ptr<const Baseline> baseline,
                           bool empty) {
   const model::Settings& settings = baseline->settings;
   store_ = CustomerStore(empty ? EmptyBase() : baseline->customers);
-  ids_ = empty ? IdGenerator(settings.id_seed) : baseline->ids;
+  // Seeded ids repeat after every reset; unseeded ones are fresh for every
+  // namespace and reset, so an id from elsewhere never names a customer here.
+  ids_ = !settings.id_seed ? IdGenerator(std::nullopt)
+         : empty           ? IdGenerator(settings.id_seed)
+                           : baseline->ids;
   rules_.Reset(settings.EffectiveFaultSeed());
   if (!empty) {
     // Scenario rules were validated and counted against the limit on load.

@@ -53,13 +53,6 @@ class CustomerServiceTest : public FakeTest {
  protected:
   using Stub = CustomerService::Stub;
 
-  // The shared fake keeps a namespace across --gtest_repeat runs: start
-  // each run from an empty one.
-  void SetUp() override {
-    FakeTest::SetUp();
-    fake().core().namespaces().Delete(test_namespace());
-  }
-
   // Switches this test to its own fake started with `options`.
   void UseFake(FakeOptions options) {
     auto started = Fake::Start(std::move(options));
@@ -517,6 +510,28 @@ TEST_F(CustomerServiceTest, MaxCustomersIsCustomerLimitReached) {
   ASSERT_THAT(Delete(a.id()), IsOk());
   v1::Customer c = CreateGuide();
   EXPECT_THAT(Ids(), ElementsAre(b.id(), c.id()));
+}
+
+TEST_F(CustomerServiceTest, UnseededIdsDifferAcrossNamespacesAndResets) {
+  // Without a seed an id issued elsewhere must never name a customer here.
+  const std::string first = CreateGuide().id();
+  ASSERT_TRUE(control().Reset(test_namespace()).ok());
+  const std::string after_reset = CreateGuide().id();
+  grpc::ClientContext other;
+  other.AddMetadata("x-fake-namespace", "unseeded-ids.other");
+  other.AddMetadata("authorization", "Bearer t");
+  v1::CreateCustomerRequest request;
+  request.set_given_name("Other");
+  request.set_email_address("other@example.com");
+  request.set_language_code("de");
+  request.set_phone_number("+4915112345678");
+  v1::CreateCustomerResponse in_other;
+  ASSERT_THAT(stub().CreateCustomer(&other, request, &in_other), IsOk());
+  EXPECT_NE(first, after_reset);
+  EXPECT_NE(first, in_other.customer().id());
+  EXPECT_THAT(Get(first),
+              StatusIs(grpc::StatusCode::NOT_FOUND, "CUSTOMER_NOT_FOUND"));
+  ASSERT_TRUE(control().DeleteNamespace("unseeded-ids.other").ok());
 }
 
 }  // namespace

@@ -39,13 +39,6 @@ struct Walk {
 
 class PaginationTest : public FakeTest {
  protected:
-  // The shared fake keeps a namespace across --gtest_repeat runs: start
-  // each run from an empty one.
-  void SetUp() override {
-    FakeTest::SetUp();
-    fake().core().namespaces().Delete(test_namespace());
-  }
-
   void UseFake(FakeOptions options) {
     auto started = Fake::Start(std::move(options));
     ASSERT_TRUE(started.ok()) << started.status();
