@@ -3,6 +3,7 @@
 #include <grpcpp/server_context.h>
 
 #include <functional>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/string_view.h"
@@ -22,17 +23,19 @@ constexpr absl::string_view kTokenHeader = "x-fake-control-token";
 
 using google::protobuf::util::TimeUtil;
 
-std::string Header(const grpc::CallbackServerContext& context,
-                   absl::string_view key) {
-  auto it =
-      context.client_metadata().find(grpc::string_ref(key.data(), key.size()));
-  if (it == context.client_metadata().end()) return "";
+// The header's value; nullopt when the call does not carry it.
+std::optional<std::string> Header(const grpc::CallbackServerContext& context,
+                                  absl::string_view key) {
+  auto it = context.client_metadata().find(
+      grpc::string_ref(key.data(), key.size()));
+  if (it == context.client_metadata().end()) return std::nullopt;
   return std::string(it->second.data(), it->second.size());
 }
 
+// As for the API: no header means "default"; an empty one is invalid.
 std::string NamespaceOf(const grpc::CallbackServerContext& context) {
-  std::string name = Header(context, kNamespaceHeader);
-  return name.empty() ? std::string(state::kDefaultNamespace) : name;
+  return Header(context, kNamespaceHeader)
+      .value_or(std::string(state::kDefaultNamespace));
 }
 
 // Compares in time independent of where the strings differ.
@@ -124,7 +127,7 @@ grpc::ServerUnaryReactor* ControlService::Answer(
     const std::function<absl::Status(const std::string& ns)>& body) {
   absl::Status status;
   if (!token_.empty() &&
-      !ConstantTimeEquals(Header(*context, kTokenHeader), token_)) {
+      !ConstantTimeEquals(Header(*context, kTokenHeader).value_or(""), token_)) {
     status = errors::PermissionDenied(
         "control calls need the right x-fake-control-token metadata");
   } else {
