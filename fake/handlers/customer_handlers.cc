@@ -40,6 +40,34 @@ internal::PageToken Expected(const RequestContext& ctx, absl::string_view list,
   return token;
 }
 
+// Where a list request starts: its page size, and the token it continues
+// (checked against this list, namespace, customer and generation) or a fresh
+// one at the list's start. The handler moves the token on for the next page.
+struct PageStart {
+  size_t size;
+  internal::PageToken token;
+};
+
+template <typename Request>
+absl::StatusOr<PageStart> StartPage(const RequestContext& ctx,
+                                    const Request& request,
+                                    absl::string_view list,
+                                    absl::string_view customer_id) {
+  absl::StatusOr<size_t> size = ResolvePageSize(
+      request.has_page_size() ? std::optional<int32_t>(request.page_size())
+                              : std::nullopt,
+      ctx.settings);
+  if (!size.ok()) return size.status();
+  PageStart start{*size, Expected(ctx, list, customer_id, ctx.ns.generation())};
+  if (!request.page_token().empty()) {
+    absl::StatusOr<internal::PageToken> token =
+        ctx.tokens.Decode(request.page_token(), start.token);
+    if (!token.ok()) return token.status();
+    start.token = *std::move(token);
+  }
+  return start;
+}
+
 }  // namespace
 
 absl::StatusOr<size_t> ResolvePageSize(std::optional<int32_t> requested,
@@ -62,29 +90,18 @@ absl::Status GetCustomer(const RequestContext& ctx,
 absl::Status ListCustomers(const RequestContext& ctx,
                            const v1::ListCustomersRequest& request,
                            v1::ListCustomersResponse* response) {
-  absl::StatusOr<size_t> page_size = ResolvePageSize(
-      request.has_page_size() ? std::optional<int32_t>(request.page_size())
-                              : std::nullopt,
-      ctx.settings);
-  if (!page_size.ok()) return page_size.status();
-  internal::PageToken expected =
-      Expected(ctx, kCustomersList, "", ctx.ns.generation());
-  uint64_t after_key = 0;
-  if (!request.page_token().empty()) {
-    absl::StatusOr<internal::PageToken> token =
-        ctx.tokens.Decode(request.page_token(), expected);
-    if (!token.ok()) return token.status();
-    after_key = token->after_key();
-  }
+  absl::StatusOr<PageStart> start = StartPage(ctx, request, kCustomersList, "");
+  if (!start.ok()) return start.status();
+  internal::PageToken& token = start->token;
   absl::StatusOr<state::Namespace::CustomerPage> page =
-      ctx.ns.List(after_key, *page_size, expected.generation());
+      ctx.ns.List(token.after_key(), start->size, token.generation());
   if (!page.ok()) return page.status();
   for (const model::CustomerRecord& record : page->customers) {
     ToProto(record, response->add_customers());
   }
   if (page->more) {
-    expected.set_after_key(page->last_key);
-    response->set_next_page_token(ctx.tokens.Encode(expected));
+    token.set_after_key(page->last_key);
+    response->set_next_page_token(ctx.tokens.Encode(token));
   }
   return absl::OkStatus();
 }
@@ -129,27 +146,18 @@ absl::Status DeleteCustomer(const RequestContext& ctx,
 absl::Status ListCustomerFlags(const RequestContext& ctx,
                                const v1::ListCustomerFlagsRequest& request,
                                v1::ListCustomerFlagsResponse* response) {
-  absl::StatusOr<size_t> page_size = ResolvePageSize(
-      request.has_page_size() ? std::optional<int32_t>(request.page_size())
-                              : std::nullopt,
-      ctx.settings);
-  if (!page_size.ok()) return page_size.status();
-  internal::PageToken expected =
-      Expected(ctx, kFlagsList, request.customer_id(), ctx.ns.generation());
-  std::string after_flag;
-  if (!request.page_token().empty()) {
-    absl::StatusOr<internal::PageToken> token =
-        ctx.tokens.Decode(request.page_token(), expected);
-    if (!token.ok()) return token.status();
-    after_flag = token->after_flag();
-  }
-  absl::StatusOr<state::Namespace::FlagPage> page = ctx.ns.ListFlags(
-      request.customer_id(), after_flag, *page_size, expected.generation());
+  absl::StatusOr<PageStart> start =
+      StartPage(ctx, request, kFlagsList, request.customer_id());
+  if (!start.ok()) return start.status();
+  internal::PageToken& token = start->token;
+  absl::StatusOr<state::Namespace::FlagPage> page =
+      ctx.ns.ListFlags(request.customer_id(), token.after_flag(), start->size,
+                       token.generation());
   if (!page.ok()) return page.status();
   for (std::string& flag : page->flags) response->add_flags(std::move(flag));
   if (page->more) {
-    expected.set_after_flag(response->flags(response->flags_size() - 1));
-    response->set_next_page_token(ctx.tokens.Encode(expected));
+    token.set_after_flag(response->flags(response->flags_size() - 1));
+    response->set_next_page_token(ctx.tokens.Encode(token));
   }
   return absl::OkStatus();
 }
