@@ -1,0 +1,53 @@
+# Install rules and the CMake package `customer_fake`: after
+#   cmake --install build/default --prefix <prefix>
+# another project does
+#   find_package(customer_fake CONFIG REQUIRED)   # -DCMAKE_PREFIX_PATH=<prefix>
+#   target_link_libraries(my_tests PRIVATE customer_fake::customer_fake)
+# (or customer_fake::testing for the gtest helpers). See examples/cpp/.
+include(CMakePackageConfigHelpers)
+
+set(CUSTOMER_FAKE_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/customer_fake")
+set(CUSTOMER_FAKE_SCENARIOS_INSTALL_DIR "${CMAKE_INSTALL_DATADIR}/customer_fake/scenarios")
+
+install(TARGETS customer_fake customer_fake_protos customer-fake
+  EXPORT customer_fakeTargets
+  ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+  LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+  RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+install(EXPORT customer_fakeTargets
+  NAMESPACE customer_fake::
+  DESTINATION "${CUSTOMER_FAKE_CMAKE_DIR}")
+
+# A file of its own, loaded by the config only when GTest is found.
+if(TARGET customer_fake_testing)
+  install(TARGETS customer_fake_testing EXPORT customer_fakeTestingTargets)
+  install(EXPORT customer_fakeTestingTargets
+    NAMESPACE customer_fake::
+    DESTINATION "${CUSTOMER_FAKE_CMAKE_DIR}")
+endif()
+
+# Public headers include internal ones: all of fake/ keeps its layout, next
+# to the generated protobuf/gRPC headers.
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/fake/"
+  DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/fake"
+  FILES_MATCHING PATTERN "*.h")
+install(DIRECTORY "${GEN_DIR}/"
+  DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+  FILES_MATCHING PATTERN "*.h")
+
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/scenarios/"
+  DESTINATION "${CUSTOMER_FAKE_SCENARIOS_INSTALL_DIR}")
+
+configure_package_config_file(
+  "${CMAKE_CURRENT_LIST_DIR}/customer_fakeConfig.cmake.in"
+  "${PROJECT_BINARY_DIR}/customer_fakeConfig.cmake"
+  INSTALL_DESTINATION "${CUSTOMER_FAKE_CMAKE_DIR}"
+  PATH_VARS CUSTOMER_FAKE_SCENARIOS_INSTALL_DIR)
+# 0.x: a minor release may break the API.
+write_basic_package_version_file(
+  "${PROJECT_BINARY_DIR}/customer_fakeConfigVersion.cmake"
+  COMPATIBILITY SameMinorVersion)
+install(FILES
+  "${PROJECT_BINARY_DIR}/customer_fakeConfig.cmake"
+  "${PROJECT_BINARY_DIR}/customer_fakeConfigVersion.cmake"
+  DESTINATION "${CUSTOMER_FAKE_CMAKE_DIR}")
