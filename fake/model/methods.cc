@@ -10,16 +10,21 @@ namespace customerfake::model {
 const std::vector<MethodInfo>& CustomerServiceMethods() {
   static const auto* const methods = [] {
     auto* out = new std::vector<MethodInfo>();
-    const google::protobuf::ServiceDescriptor* service =
-        moia::trip::customer::v1::Customer::descriptor()->file()->service(0);
     auto* factory = google::protobuf::MessageFactory::generated_factory();
-    for (int i = 0; i < service->method_count(); ++i) {
-      const google::protobuf::MethodDescriptor* method = service->method(i);
-      out->push_back(
-          {method->name(),
-           absl::StrCat("/", service->full_name(), "/", method->name()),
-           factory->GetPrototype(method->input_type()),
-           factory->GetPrototype(method->output_type())});
+    for (const google::protobuf::FileDescriptor* file :
+         {moia::trip::customer::v1::Customer::descriptor()->file(),
+          moia::ridepooling::customer::v1beta1::Customer::descriptor()
+              ->file()}) {
+      const google::protobuf::ServiceDescriptor* service =
+          file->FindServiceByName("CustomerService");
+      for (int i = 0; i < service->method_count(); ++i) {
+        const google::protobuf::MethodDescriptor* method = service->method(i);
+        out->push_back(
+            {method->name(),
+             absl::StrCat("/", service->full_name(), "/", method->name()),
+             factory->GetPrototype(method->input_type()),
+             factory->GetPrototype(method->output_type())});
+      }
     }
     return out;
   }();

@@ -91,8 +91,9 @@ std::string Usage() {
   return absl::StrCat(
       kUsage, customerfake::cli::FlagHelp(
                   {"listen", "scenario", "control_listen", "control_token",
-                   "seed", "auth", "token", "max_namespaces", "journal_entries",
-                   "max_fault_rules"}));
+                   "seed", "auth", "token", "log_format", "log_level",
+                   "max_namespaces", "journal_entries", "max_fault_rules",
+                   "addr", "ns", "method", "json", "timeout"}));
 }
 
 // Builds the server options from the flags; a message on bad values.

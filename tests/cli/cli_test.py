@@ -1,0 +1,538 @@
+#!/usr/bin/python3
+"""The customer-fake command line as a person or a script uses it.
+
+Usage: python3 cli_test.py BINARY SCENARIOS_DIR
+
+Runs the binary as a subprocess and checks exit codes (0 ok, 1 refused,
+2 bad usage, 3 unreachable), what lands on stdout and on stderr, and the
+state a running fake is left in. Standard library only. The last line of
+output is "N passed, N failed"; the exit code is non-zero on any failure.
+"""
+
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+BINARY = None
+SCENARIOS = None
+TIMEOUT = 30  # seconds for any one command
+
+COMMANDS = ["serve", "validate", "reset", "load", "export", "fault add",
+            "fault list", "fault remove", "fault clear", "calls",
+            "namespaces", "health"]
+
+BAD_SCENARIO = """\
+version: 1
+settings:
+  auth: { mode: sometimes }
+customers:
+  - given_name: Ann
+    email_address: not-an-email
+    language_code: en
+    phone_number: "+4915112345678"
+    colour: blue
+"""
+
+
+def run(*args, timeout=TIMEOUT):
+    """Runs the binary to completion; a CompletedProcess with text output."""
+    return subprocess.run([BINARY, *args], capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def describe(result):
+    return (f"\nexit {result.returncode}\nstdout: {result.stdout!r}"
+            f"\nstderr: {result.stderr!r}")
+
+
+def default_customers():
+    """(id, email) of every customer in default.yaml, read with a regex."""
+    with open(os.path.join(SCENARIOS, "default.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    ids = re.findall(r"^\s*- id: ([0-9a-f-]{36})\s*$", text, re.M)
+    emails = re.findall(r"^\s*email_address: (\S+)\s*$", text, re.M)
+    return ids, emails
+
+
+class Server:
+    """`customer-fake serve` in the background, stopped with SIGTERM."""
+
+    def __init__(self, *extra):
+        self.stderr = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(
+            [BINARY, "serve", "--listen", "127.0.0.1:0", "--log-level", "off",
+             *extra],
+            stdout=subprocess.PIPE, stderr=self.stderr,
+            stdin=subprocess.DEVNULL, text=True)
+        self.first_line = self._read_line(TIMEOUT)
+        match = re.fullmatch(r"listening on (127\.0\.0\.1:\d+)\n",
+                             self.first_line or "")
+        if not match:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(
+                f"serve did not print 'listening on ADDR' first: "
+                f"{self.first_line!r}; stderr: {self.read_stderr()!r}")
+        self.addr = match.group(1)
+
+    def _read_line(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0.1)
+            if ready:
+                return self.proc.stdout.readline()
+            if self.proc.poll() is not None:
+                return self.proc.stdout.readline()
+        return None
+
+    def read_stderr(self):
+        self.stderr.seek(0)
+        return self.stderr.read()
+
+    def terminate(self, timeout=15):
+        """SIGTERM; the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return None
+        finally:
+            self.proc.stdout.close()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.terminate()
+        self.stderr.close()
+
+
+class UsageTest(unittest.TestCase):
+    """Help, bad flags and bad values: nothing running needed."""
+
+    def test_help_exits_0_and_mentions_every_command(self):
+        result = run("--help")
+        self.assertEqual(result.returncode, 0, describe(result))
+        for command in COMMANDS:
+            self.assertIn(f"customer-fake {command}", result.stdout,
+                          f"--help does not mention {command!r}")
+        self.assertEqual(result.stderr, "")
+
+    def test_help_command_is_the_same_as_the_flag(self):
+        self.assertEqual(run("help").stdout, run("--help").stdout)
+
+    def test_help_mentions_the_client_and_log_flags(self):
+        result = run("--help")
+        self.assertEqual(result.returncode, 0, describe(result))
+        flags = ["--listen", "--scenario", "--control-token", "--auth",
+                 "--log-format", "--log-level", "--addr", "--namespace",
+                 "--json", "--timeout", "--method"]
+        missing = [flag for flag in flags
+                   if not re.search(rf"{re.escape(flag)}\b", result.stdout)]
+        self.assertEqual(missing, [], "flags --help does not document")
+
+    def test_unknown_flag_is_one_line_naming_it(self):
+        for args in (["--bogus-flag"], ["serve", "--bogus-flag", "1"],
+                     ["health", "--bogus-flag=1"]):
+            with self.subTest(args=args):
+                result = run(*args)
+                self.assertEqual(result.returncode, 2, describe(result))
+                lines = result.stderr.splitlines()
+                self.assertEqual(len(lines), 1, describe(result))
+                self.assertIn("--bogus-flag", lines[0])
+                self.assertEqual(result.stdout, "")
+
+    def test_bad_auth_value_is_bad_usage(self):
+        result = run("serve", "--listen", "127.0.0.1:0", "--auth", "sometimes")
+        self.assertEqual(result.returncode, 2, describe(result))
+        self.assertIn("sometimes", result.stderr)
+        self.assertIn("--auth", result.stderr)
+        self.assertNotIn("listening on", result.stdout)
+
+    def test_bad_log_level_and_format_are_bad_usage(self):
+        for args in (["--log-level", "loud"], ["--log-format", "xml"]):
+            with self.subTest(args=args):
+                result = run("serve", "--listen", "127.0.0.1:0", *args)
+                self.assertEqual(result.returncode, 2, describe(result))
+                self.assertIn(args[0], result.stderr)
+                self.assertIn(args[1], result.stderr)
+
+    def test_auth_tokens_without_a_token_is_bad_usage(self):
+        result = run("serve", "--listen", "127.0.0.1:0", "--auth", "tokens")
+        self.assertEqual(result.returncode, 2, describe(result))
+        self.assertIn("--token", result.stderr)
+
+    def test_no_command_and_unknown_command_are_bad_usage(self):
+        for args in ([], ["frobnicate"]):
+            with self.subTest(args=args):
+                result = run(*args)
+                self.assertEqual(result.returncode, 2, describe(result))
+                self.assertNotEqual(result.stderr.strip(), "")
+                if args:
+                    self.assertIn("frobnicate", result.stderr)
+
+    def test_bad_client_usage_is_exit_2(self):
+        cases = [
+            ["fault"],
+            ["fault", "explode"],
+            ["fault", "remove"],
+            ["load"],
+            ["export", "extra"],
+            ["calls", "extra"],
+            ["health", "--timeout", "soon"],
+            ["health", "--timeout", "0s"],
+            ["load", "/nonexistent/scenario.yaml"],
+        ]
+        for args in cases:
+            with self.subTest(args=args):
+                # Port 1: nothing there, so a command that did go out would
+                # exit 3, not 2.
+                result = run(*args, "--addr", "127.0.0.1:1")
+                self.assertEqual(result.returncode, 2, describe(result))
+                self.assertNotEqual(result.stderr.strip(), "")
+
+
+class ScenarioFileTest(unittest.TestCase):
+    """serve --scenario and validate on good and bad files."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.bad = os.path.join(cls.tmp.name, "bad.yaml")
+        with open(cls.bad, "w", encoding="utf-8") as f:
+            f.write(BAD_SCENARIO)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def assert_bad_file_problems(self, stderr):
+        # Every problem, each as file:line:column: path: what.
+        for line, column, path in ((3, 17, "settings.auth.mode"),
+                                   (6, 20, "customers[0].email_address"),
+                                   (9, 5, "customers[0].colour")):
+            self.assertRegex(
+                stderr,
+                rf"(?m)^(customer-fake: )?{re.escape(self.bad)}:{line}:"
+                rf"{column}: {re.escape(path)}: \S",
+                f"missing the problem at {line}:{column} ({path})")
+
+    def test_serve_refuses_a_bad_scenario_with_every_problem(self):
+        result = run("serve", "--listen", "127.0.0.1:0", "--scenario",
+                     self.bad)
+        self.assertEqual(result.returncode, 2, describe(result))
+        self.assert_bad_file_problems(result.stderr)
+        self.assertNotIn("listening on", result.stdout)
+
+    def test_serve_refuses_a_missing_scenario(self):
+        missing = os.path.join(self.tmp.name, "missing.yaml")
+        result = run("serve", "--listen", "127.0.0.1:0", "--scenario",
+                     missing)
+        self.assertEqual(result.returncode, 2, describe(result))
+        self.assertIn(missing, result.stderr)
+
+    def test_validate_accepts_every_shipped_scenario(self):
+        files = sorted(os.path.join(SCENARIOS, name)
+                       for name in os.listdir(SCENARIOS)
+                       if name.endswith(".yaml"))
+        self.assertIn(os.path.join(SCENARIOS, "default.yaml"), files)
+        result = run("validate", *files)
+        self.assertEqual(result.returncode, 0, describe(result))
+        for file in files:
+            self.assertRegex(result.stdout, rf"(?m)^{re.escape(file)}: ok")
+        self.assertEqual(result.stderr, "")
+
+    def test_validate_refuses_a_bad_file_and_still_checks_the_rest(self):
+        good = os.path.join(SCENARIOS, "default.yaml")
+        result = run("validate", self.bad, good)
+        self.assertEqual(result.returncode, 1, describe(result))
+        self.assert_bad_file_problems(result.stderr)
+        self.assertRegex(result.stdout, rf"(?m)^{re.escape(good)}: ok")
+        self.assertNotIn(self.bad, result.stdout)
+
+    def test_validate_without_files_is_bad_usage(self):
+        result = run("validate")
+        self.assertEqual(result.returncode, 2, describe(result))
+        self.assertNotEqual(result.stderr.strip(), "")
+
+
+class RunningFakeTest(unittest.TestCase):
+    """Client commands against one fake serving default.yaml."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server("--scenario",
+                            os.path.join(SCENARIOS, "default.yaml"))
+        cls.addr = cls.server.addr
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def client(self, *args):
+        return run(*args, "--addr", self.addr)
+
+    def ok(self, *args):
+        result = self.client(*args)
+        self.assertEqual(result.returncode, 0, f"{args}{describe(result)}")
+        return result
+
+    def rules(self, ns):
+        result = self.ok("fault", "list", "--json", "--namespace", ns)
+        return json.loads(result.stdout).get("rules", [])
+
+    def test_first_line_is_listening_on(self):
+        self.assertRegex(self.server.first_line,
+                         r"^listening on 127\.0\.0\.1:\d+\n$")
+        self.assertNotEqual(self.addr, "127.0.0.1:0")
+
+    def test_health_prints_serving(self):
+        result = self.ok("health")
+        self.assertEqual(result.stdout.strip(), "SERVING")
+
+    def test_health_json(self):
+        result = self.ok("health", "--json")
+        self.assertEqual(json.loads(result.stdout), {"status": "SERVING"})
+
+    def test_health_of_a_closed_port_is_unreachable(self):
+        started = time.monotonic()
+        result = run("health", "--addr", "127.0.0.1:1", "--timeout", "1s")
+        self.assertEqual(result.returncode, 3, describe(result))
+        self.assertIn("127.0.0.1:1", result.stderr)
+        self.assertEqual(result.stdout, "")
+        self.assertLess(time.monotonic() - started, 10)
+
+    def test_other_commands_of_a_closed_port_are_unreachable(self):
+        for args in (["reset"], ["namespaces"], ["fault", "list"]):
+            with self.subTest(args=args):
+                result = run(*args, "--addr", "127.0.0.1:1", "--timeout",
+                             "1s")
+                self.assertEqual(result.returncode, 3, describe(result))
+
+    def test_fault_add_prints_an_id_that_fault_list_shows(self):
+        self.ok("reset", "--namespace", "n1")
+        result = self.ok("fault", "add",
+                         "{method: GetCustomer, action: {code: UNAVAILABLE}}",
+                         "--namespace", "n1")
+        rule_id = result.stdout.strip()
+        self.assertRegex(rule_id, r"^\S+$", describe(result))
+
+        rules = self.rules("n1")
+        self.assertEqual(len(rules), 1, rules)
+        rule = rules[0]["rule"]
+        self.assertEqual(rule["id"], rule_id)
+        self.assertEqual(rule["method"], "GetCustomer")
+        self.assertEqual(rule["action"]["code"], "UNAVAILABLE")
+        # Not in another namespace.
+        self.assertEqual(self.rules("fault-elsewhere"), [])
+
+        text = self.ok("fault", "list", "--namespace", "n1").stdout
+        self.assertIn(rule_id, text)
+        self.assertIn("GetCustomer", text)
+        self.assertIn("UNAVAILABLE", text)
+
+    def test_fault_add_from_a_file(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+            f.write("id: from-file\nmethod: CreateCustomer\n"
+                    "action: {code: INTERNAL}\n")
+            f.flush()
+            self.ok("fault", "clear", "--namespace", "fault-file")
+            result = self.ok("fault", "add", f.name, "--namespace",
+                             "fault-file")
+        self.assertEqual(result.stdout.strip(), "from-file")
+        self.assertEqual([r["rule"]["id"] for r in self.rules("fault-file")],
+                         ["from-file"])
+
+    def test_fault_add_refuses_a_bad_rule_and_adds_nothing(self):
+        self.ok("fault", "clear", "--namespace", "fault-bad")
+        result = self.client("fault", "add", "{method: Nope}", "--namespace",
+                             "fault-bad")
+        self.assertEqual(result.returncode, 1, describe(result))
+        self.assertIn("Nope", result.stderr)
+        self.assertIn("method", result.stderr)
+        self.assertEqual(result.stdout, "")
+        self.assertEqual(self.rules("fault-bad"), [])
+
+    def test_fault_remove_and_clear(self):
+        ns = "fault-remove"
+        self.ok("fault", "clear", "--namespace", ns)
+        first = self.ok("fault", "add", "{id: a, method: '*', action: "
+                        "{code: UNAVAILABLE}}", "--namespace", ns)
+        self.ok("fault", "add", "{id: b, method: ListCustomers, action: "
+                "{code: INTERNAL}}", "--namespace", ns)
+        self.assertEqual(first.stdout.strip(), "a")
+        self.ok("fault", "remove", "a", "--namespace", ns)
+        self.assertEqual([r["rule"]["id"] for r in self.rules(ns)], ["b"])
+        missing = self.client("fault", "remove", "a", "--namespace", ns)
+        self.assertEqual(missing.returncode, 1, describe(missing))
+        self.ok("fault", "clear", "--namespace", ns)
+        self.assertEqual(self.rules(ns), [])
+
+    def test_export_shows_the_default_customers(self):
+        result = self.ok("export", "--namespace", "n1")
+        ids, emails = default_customers()
+        self.assertEqual(len(ids), 12)
+        for value in ids + emails:
+            self.assertIn(value, result.stdout)
+        self.assertRegex(result.stdout, r"(?m)^version: 1$")
+
+    def test_ns_is_an_alias_of_namespace(self):
+        self.ok("fault", "clear", "--ns", "alias-ns")
+        self.ok("fault", "add", "{id: via-ns, method: GetCustomer, action: "
+                "{code: UNAVAILABLE}}", "--ns", "alias-ns")
+        self.assertEqual([r["rule"]["id"] for r in self.rules("alias-ns")],
+                         ["via-ns"])
+
+    def test_load_then_export_shows_its_customers(self):
+        result = self.ok("load", os.path.join(SCENARIOS, "ci-tokens.yaml"),
+                         "--namespace", "n2")
+        self.assertIn("2 customers", result.stdout)
+        exported = self.ok("export", "--namespace", "n2").stdout
+        for value in ("Erika", "Mustermann", "erika.mustermann@example.de",
+                      "John", "john.doe@example.com", "ci-token-1"):
+            self.assertIn(value, exported)
+        self.assertRegex(exported, r"mode: tokens")
+        # The default scenario's customers are gone from n2 only.
+        self.assertNotIn("test-customer@example.com", exported)
+        self.assertIn("test-customer@example.com",
+                      self.ok("export", "--namespace", "n1").stdout)
+
+    def test_load_of_a_bad_file_is_refused_and_changes_nothing(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+            f.write(BAD_SCENARIO)
+            f.flush()
+            before = self.ok("export", "--namespace", "load-bad").stdout
+            result = self.client("load", f.name, "--namespace", "load-bad")
+        self.assertEqual(result.returncode, 1, describe(result))
+        self.assertIn("settings.auth.mode", result.stderr)
+        self.assertIn("customers[0].colour", result.stderr)
+        self.assertEqual(self.ok("export", "--namespace", "load-bad").stdout,
+                         before)
+
+    def test_reset_drops_the_fault_rules(self):
+        self.ok("fault", "add", "{method: GetCustomer, action: "
+                "{code: UNAVAILABLE}}", "--namespace", "n1")
+        self.assertNotEqual(self.rules("n1"), [])
+        result = self.ok("reset", "--namespace", "n1")
+        self.assertIn("n1", result.stdout)
+        listed = self.ok("fault", "list", "--namespace", "n1")
+        self.assertEqual(listed.stdout, "")
+        self.assertEqual(self.rules("n1"), [])
+
+    def test_reset_empty_leaves_no_customers(self):
+        ids, _ = default_customers()
+        self.ok("reset", "empty", "--namespace", "reset-empty")
+        exported = self.ok("export", "--namespace", "reset-empty").stdout
+        for customer_id in ids:
+            self.assertNotIn(customer_id, exported)
+        self.ok("reset", "--namespace", "reset-empty")
+        exported = self.ok("export", "--namespace", "reset-empty").stdout
+        for customer_id in ids:
+            self.assertIn(customer_id, exported)
+
+    def test_calls_without_calls_is_empty(self):
+        self.ok("reset", "--namespace", "n1")
+        result = self.ok("calls", "--method", "GetCustomer", "--namespace",
+                         "n1")
+        self.assertEqual(result.stdout, "")
+        result = self.ok("calls", "--method", "GetCustomer", "--namespace",
+                         "n1", "--json")
+        self.assertEqual(json.loads(result.stdout).get("calls", []), [])
+
+    def test_namespaces_lists_the_ones_in_use(self):
+        self.ok("export", "--namespace", "n1")
+        self.ok("export", "--namespace", "n2")
+        result = self.ok("namespaces")
+        names = result.stdout.split()
+        self.assertIn("n1", names)
+        self.assertIn("n2", names)
+
+
+class ControlTokenTest(unittest.TestCase):
+    """A fake started with --control-token, and how it stops."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server("--control-token", "s3cret")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def test_reset_without_the_token_is_refused(self):
+        result = run("reset", "--addr", self.server.addr)
+        self.assertEqual(result.returncode, 1, describe(result))
+        self.assertIn("PERMISSION_DENIED", result.stderr)
+
+    def test_reset_with_a_wrong_token_is_refused(self):
+        result = run("reset", "--addr", self.server.addr, "--control-token",
+                     "guess")
+        self.assertEqual(result.returncode, 1, describe(result))
+        self.assertIn("PERMISSION_DENIED", result.stderr)
+
+    def test_reset_with_the_token_succeeds(self):
+        result = run("reset", "--addr", self.server.addr, "--control-token",
+                     "s3cret")
+        self.assertEqual(result.returncode, 0, describe(result))
+
+    def test_health_needs_no_token(self):
+        result = run("health", "--addr", self.server.addr)
+        self.assertEqual(result.returncode, 0, describe(result))
+        self.assertEqual(result.stdout.strip(), "SERVING")
+
+
+class SignalTest(unittest.TestCase):
+
+    def test_sigterm_exits_0(self):
+        server = Server()
+        try:
+            health = run("health", "--addr", server.addr)
+            self.assertEqual(health.returncode, 0, describe(health))
+            self.assertEqual(server.terminate(), 0, server.read_stderr())
+            self.assertIn("SIGTERM", server.read_stderr())
+            after = run("health", "--addr", server.addr, "--timeout", "1s")
+            self.assertEqual(after.returncode, 3, describe(after))
+        finally:
+            server.close()
+
+    def test_sigint_exits_0(self):
+        server = Server()
+        try:
+            server.proc.send_signal(signal.SIGINT)
+            self.assertEqual(server.proc.wait(timeout=15), 0,
+                             server.read_stderr())
+        finally:
+            server.close()
+
+
+def main():
+    global BINARY, SCENARIOS
+    if len(sys.argv) != 3:
+        print("usage: cli_test.py BINARY SCENARIOS_DIR", file=sys.stderr)
+        return 2
+    BINARY = os.path.abspath(sys.argv[1])
+    SCENARIOS = os.path.abspath(sys.argv[2])
+    suite = unittest.defaultTestLoader.loadTestsFromModule(
+        sys.modules[__name__])
+    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
+    # A test with several failing subtests, or a failing class setup, counts
+    # once.
+    failing = {getattr(test, "test_case", test).id()
+               for test, _ in result.failures + result.errors}
+    failing |= {test.id() for test in result.unexpectedSuccesses}
+    failed = len(failing)
+    passed = max(result.testsRun - failed - len(result.skipped), 0)
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and result.testsRun > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
