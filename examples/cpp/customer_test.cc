@@ -23,7 +23,8 @@ TEST_F(FakeTest, CreatesTheGuidesCustomer) {
   request.set_language_code("en");
   request.set_phone_number("+4997259173740");
   v1::CreateCustomerResponse created;
-  ASSERT_THAT(stub().CreateCustomer(Context().get(), request, &created), IsOk());
+  ASSERT_THAT(stub().CreateCustomer(Context().get(), request, &created),
+              IsOk());
   EXPECT_FALSE(created.customer().id().empty());
   EXPECT_EQ(created.customer().given_name(), "Test");
   EXPECT_EQ(created.customer().phone_number(), "+4997259173740");

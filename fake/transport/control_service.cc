@@ -26,8 +26,8 @@ using google::protobuf::util::TimeUtil;
 // The header's value; nullopt when the call does not carry it.
 std::optional<std::string> Header(const grpc::CallbackServerContext& context,
                                   absl::string_view key) {
-  auto it = context.client_metadata().find(
-      grpc::string_ref(key.data(), key.size()));
+  auto it =
+      context.client_metadata().find(grpc::string_ref(key.data(), key.size()));
   if (it == context.client_metadata().end()) return std::nullopt;
   return std::string(it->second.data(), it->second.size());
 }
@@ -127,7 +127,8 @@ grpc::ServerUnaryReactor* ControlService::Answer(
     const std::function<absl::Status(const std::string& ns)>& body) {
   absl::Status status;
   if (!token_.empty() &&
-      !ConstantTimeEquals(Header(*context, kTokenHeader).value_or(""), token_)) {
+      !ConstantTimeEquals(Header(*context, kTokenHeader).value_or(""),
+                          token_)) {
     status = errors::PermissionDenied(
         "control calls need the right x-fake-control-token metadata");
   } else {
