@@ -11,6 +11,7 @@
 #include <grpcpp/support/status.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -54,7 +55,13 @@ class FakeTest : public ::testing::Test {
         ::testing::UnitTest::GetInstance()->current_test_info();
     namespace_ = absl::StrReplaceAll(
         absl::StrCat(test->test_suite_name(), ".", test->name()), {{"/", "."}});
-    if (namespace_.size() > 64) namespace_ = namespace_.substr(0, 64);
+    if (namespace_.size() > 64) {
+      // Names are at most 64 characters: keep a prefix, and a hash of the
+      // whole name so that two long names sharing the prefix stay apart.
+      namespace_ = absl::StrCat(
+          namespace_.substr(0, 47), "-",
+          absl::Hex(std::hash<std::string>{}(namespace_), absl::kZeroPad16));
+    }
     // A repeated run (--gtest_repeat) starts from the baseline again.
     (void)control().DeleteNamespace(namespace_);
     stub_ = CustomerService::NewStub(fake().InProcessChannel());
