@@ -270,6 +270,17 @@ class FakeCallLogTest : public ::testing::Test {
     return started.ok() ? *std::move(started) : nullptr;
   }
 
+  // Starts a fake logging in `format`, makes the four calls, stops it and
+  // returns the lines it wrote; empty when it did not start.
+  std::vector<std::string> LogOfCalls(LogFormat format) {
+    std::unique_ptr<Fake> fake = Start(format);
+    if (fake == nullptr) return {};
+    MakeCalls(*fake);
+    fake->Shutdown(absl::ZeroDuration());
+    fake->Wait();
+    return Lines(out_);
+  }
+
   static std::unique_ptr<grpc::ClientContext> In(const std::string& ns) {
     auto context = std::make_unique<grpc::ClientContext>();
     context->AddMetadata("x-fake-namespace", ns);
@@ -312,13 +323,7 @@ class FakeCallLogTest : public ::testing::Test {
 };
 
 TEST_F(FakeCallLogTest, TextWritesOneLinePerCall) {
-  std::unique_ptr<Fake> fake = Start(LogFormat::kText);
-  ASSERT_NE(fake, nullptr);
-  MakeCalls(*fake);
-  fake->Shutdown(absl::ZeroDuration());
-  fake->Wait();
-
-  std::vector<std::string> lines = Lines(out_);
+  std::vector<std::string> lines = LogOfCalls(LogFormat::kText);
   ASSERT_THAT(lines, SizeIs(4)) << out_.str();
   EXPECT_THAT(lines[0],
               AllOf(HasSubstr(" info "),
@@ -349,13 +354,7 @@ TEST_F(FakeCallLogTest, TextWritesOneLinePerCall) {
 }
 
 TEST_F(FakeCallLogTest, JsonWritesOneParsableLinePerCall) {
-  std::unique_ptr<Fake> fake = Start(LogFormat::kJson);
-  ASSERT_NE(fake, nullptr);
-  MakeCalls(*fake);
-  fake->Shutdown(absl::ZeroDuration());
-  fake->Wait();
-
-  std::vector<std::string> lines = Lines(out_);
+  std::vector<std::string> lines = LogOfCalls(LogFormat::kJson);
   ASSERT_THAT(lines, SizeIs(4)) << out_.str();
   struct Expected {
     const char* level;
