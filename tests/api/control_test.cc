@@ -39,10 +39,9 @@ constexpr char kLenaId[] = "d23f0824-128b-4f33-8c5c-7fd0a6a3a450";
 constexpr char kUuidRegex[] =
     "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
+// A scenario file of the repository.
 std::string ScenarioPath(const std::string& name) {
-  return (std::filesystem::path(__FILE__).parent_path().parent_path() / ".." /
-          "scenarios" / name)
-      .string();
+  return (std::filesystem::path(CUSTOMER_FAKE_SCENARIOS_DIR) / name).string();
 }
 
 // ListNamespaces with `token` in x-fake-control-token unless null.

@@ -34,12 +34,9 @@ using Stub = v1::CustomerService::Stub;
 constexpr char kDomain[] = "trip-api.moia-group.io";
 constexpr char kSandboxId[] = "7ba438cc-4724-4be1-8c59-f82558f4fde8";
 
-// A scenario file of the repository (three levels above this file).
+// A scenario file of the repository.
 std::string ScenarioPath(const std::string& name) {
-  return (std::filesystem::path(__FILE__).parent_path().parent_path() / ".." /
-          "scenarios" / name)
-      .lexically_normal()
-      .string();
+  return (std::filesystem::path(CUSTOMER_FAKE_SCENARIOS_DIR) / name).string();
 }
 
 // The RetryInfo delay of a status; nullopt without one.
