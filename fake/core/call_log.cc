@@ -91,12 +91,21 @@ void CallLog::Call(const Entry& entry) {
 }
 
 void CallLog::Info(absl::string_view message) {
-  if (LogLevel::kInfo < level_) return;
+  Message(LogLevel::kInfo, "info", message);
+}
+
+void CallLog::Error(absl::string_view message) {
+  Message(LogLevel::kError, "error", message);
+}
+
+void CallLog::Message(LogLevel level, absl::string_view name,
+                      absl::string_view message) {
+  if (level < level_) return;
   if (format_ == LogFormat::kText) {
-    Write("info", std::string(message));
+    Write(name, std::string(message));
     return;
   }
-  WriteLine(ToJson(JsonLine("info", message)));
+  WriteLine(ToJson(JsonLine(name, message)));
 }
 
 void CallLog::Write(absl::string_view level, std::string line) {

@@ -35,8 +35,12 @@ class CallLog {
   void Call(const Entry& entry);
   // A line about the server itself (start, stop), at info.
   void Info(absl::string_view message);
+  // A line about a failure of the server itself (a state file not saved).
+  void Error(absl::string_view message);
 
  private:
+  void Message(LogLevel level, absl::string_view name,
+               absl::string_view message);
   // A text line: time, level, message.
   void Write(absl::string_view level, std::string line);
   void WriteLine(absl::string_view line);

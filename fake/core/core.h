@@ -7,6 +7,7 @@
 
 #include "fake/core/call_log.h"
 #include "fake/core/clock.h"
+#include "fake/core/token_issuer.h"
 #include "fake/handlers/page_token.h"
 #include "fake/state/baseline.h"
 #include "fake/state/registry.h"
@@ -32,6 +33,8 @@ class Core {
 
   state::NamespaceRegistry& namespaces() { return namespaces_; }
   const handlers::PageTokenCodec& tokens() const { return tokens_; }
+  // The OAuth endpoint's access tokens, checked in auth mode oauth.
+  TokenIssuer& access_tokens() { return access_tokens_; }
   const Clock& clock() const { return *clock_; }
   bool journal_enabled() const { return journal_enabled_; }
   CallLog& log() { return log_; }
@@ -46,6 +49,7 @@ class Core {
   const Clock* clock_;
   bool journal_enabled_;
   handlers::PageTokenCodec tokens_;
+  TokenIssuer access_tokens_;
   CallLog log_;
   state::NamespaceRegistry namespaces_;
   std::atomic<int64_t> in_flight_{0};

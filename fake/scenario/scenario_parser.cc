@@ -118,20 +118,28 @@ class ScenarioReader {
 
   void ReadAuth(const YAML::Node& node) {
     model::Settings& settings = scenario_.settings;
-    if (!reader_.Map(node, "settings.auth", {"mode", "tokens"})) return;
+    if (!reader_.Map(node, "settings.auth",
+                     {"mode", "tokens", "clients", "token_ttl"})) {
+      return;
+    }
     if (node["mode"].IsDefined()) {
-      if (auto mode = reader_.String(node["mode"], "settings.auth.mode")) {
-        if (*mode == "any_bearer") {
-          settings.auth_mode = model::AuthMode::kAnyBearer;
-        } else if (*mode == "tokens") {
-          settings.auth_mode = model::AuthMode::kTokens;
-        } else if (*mode == "none") {
-          settings.auth_mode = model::AuthMode::kNone;
+      if (auto mode = reader_.String(node["mode"], "settings.auth.mode");
+          mode && !model::ParseAuthMode(*mode, &settings.auth_mode)) {
+        reader_.Report(node["mode"], "settings.auth.mode",
+                       absl::StrCat("\"", *mode, "\" is not a mode; use ",
+                                    model::kAuthModeNames));
+      }
+    }
+    if (const YAML::Node clients = node["clients"]; clients.IsDefined()) {
+      ReadOAuthClients(clients, "settings.auth.clients");
+    }
+    if (const YAML::Node ttl = node["token_ttl"]; ttl.IsDefined()) {
+      if (auto duration = reader_.Duration(ttl, "settings.auth.token_ttl")) {
+        if (*duration < absl::Seconds(1) || *duration > absl::Hours(24 * 365)) {
+          reader_.Report(ttl, "settings.auth.token_ttl",
+                         "must be between 1s and 8760h");
         } else {
-          reader_.Report(node["mode"], "settings.auth.mode",
-                         absl::StrCat("\"", *mode,
-                                      "\" is not a mode; use any_bearer, "
-                                      "tokens or none"));
+          settings.token_ttl = *duration;
         }
       }
     }
@@ -179,6 +187,33 @@ class ScenarioReader {
                          absl::StrCat("\"", flag, "\" is not in flags.known"));
         }
       }
+    }
+  }
+
+  void ReadOAuthClients(const YAML::Node& node, const std::string& key) {
+    if (!reader_.Sequence(node, key)) return;
+    absl::flat_hash_map<std::string, size_t> seen;
+    for (size_t i = 0; i < node.size(); ++i) {
+      std::string item_key = IndexKey(key, i);
+      if (!reader_.Map(node[i], item_key, {"id", "secret"})) continue;
+      model::OAuthClient client;
+      auto id = reader_.String(node[i]["id"], SubKey(item_key, "id"));
+      auto secret =
+          reader_.String(node[i]["secret"], SubKey(item_key, "secret"));
+      if (!id || !secret) continue;
+      if (id->empty() || id->find(':') != std::string::npos) {
+        reader_.Report(node[i]["id"], SubKey(item_key, "id"),
+                       "must be a non-empty id without ':' (HTTP Basic "
+                       "credentials are id:secret)");
+        continue;
+      }
+      if (auto [it, inserted] = seen.emplace(*id, i); !inserted) {
+        reader_.Report(node[i]["id"], SubKey(item_key, "id"),
+                       absl::StrCat("duplicate id: ", key, "[", it->second,
+                                    "] has it too"));
+        continue;
+      }
+      scenario_.settings.oauth_clients.push_back({*id, *secret});
     }
   }
 

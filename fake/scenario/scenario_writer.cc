@@ -90,6 +90,19 @@ void WriteSettings(YAML::Emitter& out, const model::Settings& settings) {
   out << YAML::Key << "auth" << YAML::Value << YAML::BeginMap << YAML::Key
       << "mode" << YAML::Value << model::AuthModeName(settings.auth_mode);
   if (!settings.tokens.empty()) WriteStringList(out, "tokens", settings.tokens);
+  if (!settings.oauth_clients.empty()) {
+    out << YAML::Key << "clients" << YAML::Value << YAML::BeginSeq;
+    for (const model::OAuthClient& client : settings.oauth_clients) {
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "id" << YAML::Value
+          << YAML::DoubleQuoted << client.id << YAML::Key << "secret"
+          << YAML::Value << YAML::DoubleQuoted << client.secret << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (settings.token_ttl != absl::Hours(1)) {
+    out << YAML::Key << "token_ttl" << YAML::Value
+        << DurationText(settings.token_ttl);
+  }
   out << YAML::EndMap;
   if (settings.id_seed) {
     out << YAML::Key << "id_seed" << YAML::Value << *settings.id_seed;

@@ -14,10 +14,12 @@
 #include "fake/core/core.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
+#include "fake/server/state_keeper.h"
 #include "fake/state/baseline.h"
 #include "fake/transport/control_service.h"
 #include "fake/transport/customer_service.h"
 #include "fake/transport/customer_service_v1beta1.h"
+#include "fake/transport/oauth_endpoint.h"
 
 namespace customerfake {
 
@@ -28,9 +30,13 @@ struct Fake::Impl {
   std::unique_ptr<transport::CustomerServiceV1Beta1> customer_service_v1beta1;
   std::unique_ptr<transport::ControlService> control_service;
   std::unique_ptr<grpc::Server> server;
-  std::unique_ptr<grpc::Server> control_server;  // with a separate listener
+  std::unique_ptr<grpc::Server> control_server;     // with a separate listener
+  std::unique_ptr<StateKeeper> state;               // with a state file
+  std::unique_ptr<transport::OAuthEndpoint> oauth;  // with an OAuth listener
+  bool state_restored = false;
   absl::Mutex mu;
   bool shut_down ABSL_GUARDED_BY(mu) = false;
+  absl::Status final_save ABSL_GUARDED_BY(mu);
 };
 
 Fake::Fake(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -77,6 +83,18 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   if (options.seed) scenario.settings.id_seed = options.seed;
   if (options.auth_mode) scenario.settings.auth_mode = *options.auth_mode;
   if (!options.tokens.empty()) scenario.settings.tokens = options.tokens;
+  if (!options.oauth_clients.empty()) {
+    scenario.settings.oauth_clients = options.oauth_clients;
+  }
+  if (options.oauth_token_ttl) {
+    scenario.settings.token_ttl = *options.oauth_token_ttl;
+  }
+  if (scenario.settings.auth_mode == model::AuthMode::kOAuth &&
+      options.oauth_listen_address.empty()) {
+    return absl::InvalidArgumentError(
+        "auth mode oauth accepts only tokens from the token endpoint, which "
+        "needs an OAuth listen address (--oauth-listen HOST:PORT)");
+  }
 
   auto impl = std::make_unique<Impl>();
   core::CoreOptions core_options;
@@ -90,6 +108,14 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   core_options.log_stream = options.log_stream;
   impl->core = std::make_unique<core::Core>(
       state::MakeBaseline(std::move(scenario)), core_options);
+  if (!options.state_file.empty()) {
+    impl->state = std::make_unique<StateKeeper>(*impl->core, options.state_file,
+                                                options.state_interval);
+    if (absl::Status restored = impl->state->Restore(&impl->state_restored);
+        !restored.ok()) {
+      return restored;
+    }
+  }
   impl->control = std::make_unique<control::Control>(*impl->core);
   impl->customer_service =
       std::make_unique<transport::CustomerService>(*impl->core);
@@ -129,7 +155,22 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
     }
   }
 
+  if (!options.oauth_listen_address.empty()) {
+    absl::StatusOr<std::unique_ptr<transport::OAuthEndpoint>> oauth =
+        transport::OAuthEndpoint::Start(*impl->core,
+                                        options.oauth_listen_address);
+    if (!oauth.ok()) {
+      impl->server->Shutdown();
+      if (impl->control_server != nullptr) impl->control_server->Shutdown();
+      return oauth.status();
+    }
+    impl->oauth = *std::move(oauth);
+  }
+  if (impl->state != nullptr) impl->state->Start();
   auto fake = std::unique_ptr<Fake>(new Fake(std::move(impl)));
+  if (fake->impl_->oauth != nullptr) {
+    fake->oauth_address_ = fake->impl_->oauth->address();
+  }
   if (port != 0) {
     fake->port_ = port;
     fake->address_ = BoundAddress(options.listen_address, port);
@@ -153,12 +194,31 @@ void Fake::Shutdown(absl::Duration grace) {
     impl_->shut_down = true;
   }
   const auto deadline = absl::ToChronoTime(absl::Now() + grace);
+  if (impl_->oauth != nullptr) impl_->oauth->Stop();
   for (grpc::Server* server :
        {impl_->server.get(), impl_->control_server.get()}) {
     if (server == nullptr) continue;
     server->GetHealthCheckService()->SetServingStatus(false);
     server->Shutdown(deadline);
   }
+  // Every call is answered now: the last write holds all of them.
+  if (impl_->state != nullptr) {
+    absl::Status saved = impl_->state->Stop();
+    if (!saved.ok()) impl_->core->log().Error(saved.message());
+    absl::MutexLock lock(&impl_->mu);
+    impl_->final_save = saved;
+  }
+}
+
+bool Fake::state_restored() const { return impl_->state_restored; }
+
+absl::Status Fake::SaveState() {
+  if (impl_->state == nullptr) return absl::OkStatus();
+  {
+    absl::MutexLock lock(&impl_->mu);
+    if (impl_->shut_down) return impl_->final_save;
+  }
+  return impl_->state->Save();
 }
 
 void Fake::Wait() {

@@ -43,6 +43,18 @@ struct FakeOptions {
   std::optional<uint64_t> seed;
   std::optional<model::AuthMode> auth_mode;
   std::vector<std::string> tokens;
+  // MOIA's OAuth token endpoint (POST /auth/oauth/token) over HTTP on this
+  // HOST:PORT when set; needed by auth mode oauth. The clients and token
+  // lifetime override the scenario's.
+  std::string oauth_listen_address;
+  std::vector<model::OAuthClient> oauth_clients;
+  std::optional<absl::Duration> oauth_token_ttl;
+
+  // Sandbox state kept across restarts: read at start when the file exists
+  // (instead of starting every namespace from the scenario), written every
+  // `state_interval` while the state changes and at Shutdown.
+  std::string state_file;
+  absl::Duration state_interval = absl::Seconds(1);
 
   size_t max_namespaces = 1000;
   size_t journal_entries = 10000;
@@ -73,6 +85,8 @@ class Fake {
   int port() const { return port_; }
   // The control listener's address; address() when it shares the port.
   const std::string& control_address() const { return control_address_; }
+  // The token endpoint's HOST:PORT; empty without oauth_listen_address.
+  const std::string& oauth_address() const { return oauth_address_; }
 
   // The control service's operations as direct calls (no gRPC hop).
   control::Control& control();
@@ -82,6 +96,12 @@ class Fake {
   void Shutdown(absl::Duration grace = absl::Seconds(5));
   // Blocks until Shutdown has finished.
   void Wait();
+
+  // Whether Start found a state file and restored it.
+  bool state_restored() const;
+  // Writes the state file now (when one is set and the state changed).
+  // Shutdown writes it last; this returns that write's outcome afterwards.
+  absl::Status SaveState();
 
   // Calls accepted and not yet answered (delayed and hanging ones included).
   int64_t in_flight() const;
@@ -94,6 +114,7 @@ class Fake {
   std::unique_ptr<Impl> impl_;
   std::string address_;
   std::string control_address_;
+  std::string oauth_address_;
   int port_ = 0;
 };
 

@@ -29,9 +29,25 @@ ABSL_FLAG(std::string, seed, "",
           "id seed: the same seed gives the same ids after every reset");
 ABSL_FLAG(std::string, auth, "",
           "auth mode: any_bearer (any bearer token), tokens (only --token "
-          "values), none; overrides the scenario");
+          "values), none, oauth (only unexpired tokens from the token "
+          "endpoint); overrides the scenario");
 ABSL_FLAG(std::vector<std::string>, token, {},
           "a bearer token accepted in auth mode tokens; repeat for more");
+ABSL_FLAG(std::string, oauth_listen, "",
+          "serve MOIA's OAuth token endpoint (POST /auth/oauth/token) over "
+          "HTTP on this HOST:PORT");
+ABSL_FLAG(std::vector<std::string>, oauth_client, {},
+          "ID:SECRET of a client the token endpoint accepts; repeat for more "
+          "(default: the scenario's clients; with none, any)");
+ABSL_FLAG(std::string, oauth_token_ttl, "",
+          "lifetime of issued tokens, e.g. 3600s (default: the scenario's, "
+          "else 1h)");
+ABSL_FLAG(std::string, state_file, "",
+          "keep the sandbox's state in this file across restarts: read at "
+          "start when it exists (instead of the scenario), written while the "
+          "state changes and on shutdown");
+ABSL_FLAG(std::string, state_interval, "1s",
+          "how often the state file is written while the state changes");
 ABSL_FLAG(int64_t, max_namespaces, 1000, "most namespaces held at once");
 ABSL_FLAG(int64_t, journal_entries, 10000,
           "call journal entries kept per namespace, oldest dropped first");
@@ -89,12 +105,28 @@ int Fail(const std::string& message, int code) {
 }
 
 std::string Usage() {
-  return absl::StrCat(
-      kUsage, customerfake::cli::FlagHelp(
-                  {"listen", "scenario", "control_listen", "control_token",
-                   "seed", "auth", "token", "log_format", "log_level",
-                   "max_namespaces", "journal_entries", "max_fault_rules",
-                   "addr", "ns", "method", "json", "timeout"}));
+  return absl::StrCat(kUsage, customerfake::cli::FlagHelp({"listen",
+                                                           "scenario",
+                                                           "control_listen",
+                                                           "control_token",
+                                                           "seed",
+                                                           "auth",
+                                                           "token",
+                                                           "oauth_listen",
+                                                           "oauth_client",
+                                                           "oauth_token_ttl",
+                                                           "state_file",
+                                                           "state_interval",
+                                                           "log_format",
+                                                           "log_level",
+                                                           "max_namespaces",
+                                                           "journal_entries",
+                                                           "max_fault_rules",
+                                                           "addr",
+                                                           "ns",
+                                                           "method",
+                                                           "json",
+                                                           "timeout"}));
 }
 
 // Builds the server options from the flags; a message on bad values.
@@ -112,18 +144,46 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
     }
     options.seed = value;
   }
-  std::string auth = absl::GetFlag(FLAGS_auth);
-  if (auth == "any_bearer") {
-    options.auth_mode = customerfake::model::AuthMode::kAnyBearer;
-  } else if (auth == "tokens") {
-    options.auth_mode = customerfake::model::AuthMode::kTokens;
-  } else if (auth == "none") {
-    options.auth_mode = customerfake::model::AuthMode::kNone;
-  } else if (!auth.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bad value \"", auth, "\" for --auth: use any_bearer, tokens or none"));
+  if (std::string auth = absl::GetFlag(FLAGS_auth); !auth.empty()) {
+    customerfake::model::AuthMode mode;
+    if (!customerfake::model::ParseAuthMode(auth, &mode)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad value \"", auth, "\" for --auth: use ",
+                       customerfake::model::kAuthModeNames));
+    }
+    options.auth_mode = mode;
   }
   options.tokens = absl::GetFlag(FLAGS_token);
+  options.oauth_listen_address = absl::GetFlag(FLAGS_oauth_listen);
+  for (const std::string& client : absl::GetFlag(FLAGS_oauth_client)) {
+    size_t colon = client.find(':');
+    if (colon == 0 || colon == std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad value \"", client,
+                       "\" for --oauth-client: use CLIENT_ID:CLIENT_SECRET"));
+    }
+    options.oauth_clients.push_back(
+        {client.substr(0, colon), client.substr(colon + 1)});
+  }
+  if (std::string ttl = absl::GetFlag(FLAGS_oauth_token_ttl); !ttl.empty()) {
+    absl::Duration duration;
+    if (!absl::ParseDuration(ttl, &duration) || duration < absl::Seconds(1)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad value \"", ttl,
+                       "\" for --oauth-token-ttl: use a duration of at least "
+                       "1s, like 3600s or 2s"));
+    }
+    options.oauth_token_ttl = duration;
+  }
+  options.state_file = absl::GetFlag(FLAGS_state_file);
+  if (!absl::ParseDuration(absl::GetFlag(FLAGS_state_interval),
+                           &options.state_interval) ||
+      options.state_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad value \"", absl::GetFlag(FLAGS_state_interval),
+                     "\" for --state-interval: use a positive duration like "
+                     "1s or 500ms"));
+  }
   if (!customerfake::core::ParseLogFormat(absl::GetFlag(FLAGS_log_format),
                                           &options.log_format)) {
     return absl::InvalidArgumentError(
@@ -177,15 +237,24 @@ int Serve() {
       customerfake::Fake::Start(*std::move(options));
   if (!fake.ok()) {
     // A scenario that cannot be read or is invalid is a usage error.
+    // So is a state file that cannot be used.
     bool bad_scenario =
         fake.status().code() == absl::StatusCode::kNotFound ||
-        fake.status().code() == absl::StatusCode::kInvalidArgument;
+        fake.status().code() == absl::StatusCode::kInvalidArgument ||
+        fake.status().code() == absl::StatusCode::kFailedPrecondition;
     return Fail(std::string(fake.status().message()),
                 bad_scenario ? kExitBadUsage : 1);
   }
   std::cout << "listening on " << (*fake)->address() << std::endl;
   if ((*fake)->control_address() != (*fake)->address()) {
     std::cout << "control on " << (*fake)->control_address() << std::endl;
+  }
+  if (!(*fake)->oauth_address().empty()) {
+    std::cout << "oauth on " << (*fake)->oauth_address() << std::endl;
+  }
+  if ((*fake)->state_restored()) {
+    std::cerr << "customer-fake: state restored from "
+              << absl::GetFlag(FLAGS_state_file) << std::endl;
   }
 
   int signal = 0;
@@ -194,7 +263,8 @@ int Serve() {
             << ", finishing calls in flight" << std::endl;
   (*fake)->Shutdown(absl::Seconds(5));
   (*fake)->Wait();
-  return 0;
+  // Shutdown logged a failed last write of the state file.
+  return (*fake)->SaveState().ok() ? 0 : 1;
 }
 
 }  // namespace

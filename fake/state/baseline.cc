@@ -8,6 +8,11 @@ namespace customerfake::state {
 
 std::shared_ptr<const Baseline> MakeBaseline(model::Scenario scenario) {
   IdGenerator ids(scenario.settings.id_seed);
+  return MakeBaseline(std::move(scenario), std::move(ids));
+}
+
+std::shared_ptr<const Baseline> MakeBaseline(model::Scenario scenario,
+                                             IdGenerator ids) {
   absl::flat_hash_set<std::string> used;
   for (const model::CustomerRecord& customer : scenario.customers) {
     if (!customer.id.empty()) used.insert(customer.id);
@@ -23,6 +28,10 @@ std::shared_ptr<const Baseline> MakeBaseline(model::Scenario scenario) {
                std::make_shared<const CustomerStore::Base>(
                    std::move(scenario.customers)),
                std::move(scenario.faults), std::move(ids)});
+}
+
+model::Scenario BaselineScenario(const Baseline& baseline) {
+  return {baseline.settings, baseline.customers->records(), baseline.faults};
 }
 
 std::shared_ptr<const Baseline> EmptyBaseline(const model::Settings& settings) {

@@ -26,6 +26,14 @@ struct Baseline {
 // Builds a baseline from a validated scenario, generating missing ids.
 std::shared_ptr<const Baseline> MakeBaseline(model::Scenario scenario);
 
+// The same, drawing missing ids from `ids` rather than from a generator
+// fresh from the seed: how a saved baseline resumes its id sequence.
+std::shared_ptr<const Baseline> MakeBaseline(model::Scenario scenario,
+                                             IdGenerator ids);
+
+// The scenario a baseline holds, every customer with its id.
+model::Scenario BaselineScenario(const Baseline& baseline);
+
 // The baseline `settings` with no customers and no rules.
 std::shared_ptr<const Baseline> EmptyBaseline(const model::Settings& settings);
 

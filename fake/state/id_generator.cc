@@ -13,9 +13,17 @@ uint64_t RandomSeed() {
 }  // namespace
 
 IdGenerator::IdGenerator(std::optional<uint64_t> seed)
-    : engine_(seed ? *seed : RandomSeed()) {}
+    : seed_(seed ? *seed : RandomSeed()), engine_(seed_) {}
+
+IdGenerator IdGenerator::Resume(uint64_t seed, uint64_t drawn) {
+  IdGenerator ids(seed);
+  ids.engine_.discard(2 * drawn);  // Next() draws two numbers
+  ids.drawn_ = drawn;
+  return ids;
+}
 
 std::string IdGenerator::Next() {
+  ++drawn_;
   uint64_t hi = engine_();
   uint64_t lo = engine_();
   hi = (hi & ~0xF000ULL) | 0x4000ULL;              // version 4

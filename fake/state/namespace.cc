@@ -48,6 +48,7 @@ void Namespace::StartFrom(std::shared_ptr<const Baseline> baseline,
     }
   }
   ++generation_;
+  ++revision_;
   journal_.Clear();
 }
 
@@ -82,6 +83,7 @@ absl::StatusOr<model::CustomerRecord> Namespace::Create(
   } while (store_.Find(record.id) != nullptr);
   record.fields = std::move(fields);
   store_.Add(record);
+  ++revision_;
   return record;
 }
 
@@ -91,12 +93,14 @@ absl::StatusOr<model::CustomerRecord> Namespace::Update(
   model::CustomerRecord* record = store_.FindMutable(id);
   if (record == nullptr) return errors::CustomerNotFound(id);
   record->fields = std::move(fields);
+  ++revision_;
   return *record;
 }
 
 absl::Status Namespace::Delete(absl::string_view id) {
   absl::MutexLock lock(&mu_);
   if (!store_.Erase(id)) return errors::CustomerNotFound(id);
+  ++revision_;
   return absl::OkStatus();
 }
 
@@ -110,6 +114,7 @@ absl::Status Namespace::AddFlag(absl::string_view id, absl::string_view flag) {
   std::vector<std::string>& flags = store_.FindMutable(id)->flags;
   flags.insert(std::lower_bound(flags.begin(), flags.end(), flag),
                std::string(flag));
+  ++revision_;
   return absl::OkStatus();
 }
 
@@ -123,6 +128,7 @@ absl::Status Namespace::RemoveFlag(absl::string_view id,
   }
   std::vector<std::string>& flags = store_.FindMutable(id)->flags;
   flags.erase(std::lower_bound(flags.begin(), flags.end(), flag));
+  ++revision_;
   return absl::OkStatus();
 }
 
@@ -186,6 +192,28 @@ absl::Status Namespace::Load(std::shared_ptr<const Baseline> baseline) {
 
 model::Scenario Namespace::Export() const {
   absl::MutexLock lock(&mu_);
+  return ExportLocked();
+}
+
+Namespace::Snapshot Namespace::TakeSnapshot() const {
+  absl::MutexLock lock(&mu_);
+  return {ExportLocked(), ids_.seed(), ids_.drawn(), baseline_, revision_};
+}
+
+uint64_t Namespace::revision() const {
+  absl::MutexLock lock(&mu_);
+  return revision_;
+}
+
+void Namespace::Restore(std::shared_ptr<const Baseline> baseline,
+                        std::shared_ptr<const Baseline> current) {
+  absl::MutexLock lock(&mu_);
+  baseline_ = std::move(baseline);
+  StartFrom(current, /*empty=*/false);
+  ids_ = current->ids;
+}
+
+model::Scenario Namespace::ExportLocked() const {
   model::Scenario scenario;
   scenario.settings = baseline_->settings;
   CustomerStore::Page page = store_.List(0, store_.size());
@@ -201,17 +229,22 @@ model::Scenario Namespace::Export() const {
 
 absl::StatusOr<std::string> Namespace::AddFaultRule(model::FaultRule rule) {
   absl::MutexLock lock(&mu_);
-  return rules_.Add(std::move(rule));
+  absl::StatusOr<std::string> id = rules_.Add(std::move(rule));
+  if (id.ok()) ++revision_;
+  return id;
 }
 
 bool Namespace::RemoveFaultRule(absl::string_view id) {
   absl::MutexLock lock(&mu_);
-  return rules_.Remove(id);
+  if (!rules_.Remove(id)) return false;
+  ++revision_;
+  return true;
 }
 
 void Namespace::ClearFaultRules() {
   absl::MutexLock lock(&mu_);
   rules_.Clear();
+  ++revision_;
 }
 
 std::vector<faults::RuleStatus> Namespace::ListFaultRules() const {

@@ -72,6 +72,22 @@ class Namespace {
   absl::Status Load(std::shared_ptr<const Baseline> baseline);
   model::Scenario Export() const;
 
+  // Everything a restart needs to carry on: the state, the id sequence and
+  // the baseline in force. `revision` grows with every change.
+  struct Snapshot {
+    model::Scenario state;
+    uint64_t id_seed = 0;
+    uint64_t ids_drawn = 0;
+    std::shared_ptr<const Baseline> baseline;
+    uint64_t revision = 0;
+  };
+  Snapshot TakeSnapshot() const;
+  uint64_t revision() const;
+  // Makes `baseline` the baseline in force and `current` (its customers,
+  // rules and id sequence) the state: the inverse of TakeSnapshot.
+  void Restore(std::shared_ptr<const Baseline> baseline,
+               std::shared_ptr<const Baseline> current);
+
   absl::StatusOr<std::string> AddFaultRule(model::FaultRule rule);
   bool RemoveFaultRule(absl::string_view id);
   void ClearFaultRules();
@@ -86,6 +102,7 @@ class Namespace {
   // Replaces the whole state with `baseline`'s (or an empty one).
   void StartFrom(std::shared_ptr<const Baseline> baseline, bool empty)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  model::Scenario ExportLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string name_;
   const NamespaceLimits limits_;
@@ -95,6 +112,7 @@ class Namespace {
   IdGenerator ids_ ABSL_GUARDED_BY(mu_);
   faults::RuleSet rules_ ABSL_GUARDED_BY(mu_);
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 1;
+  uint64_t revision_ ABSL_GUARDED_BY(mu_) = 0;
   journal::Journal journal_;
 };
 

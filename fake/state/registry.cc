@@ -40,6 +40,7 @@ absl::StatusOr<std::shared_ptr<Namespace>> NamespaceRegistry::GetOrCreate(
     return errors::NamespaceLimitReached(max_namespaces_);
   }
   namespaces_.emplace(std::string(name), created);
+  ++revision_;
   return created;
 }
 
@@ -50,6 +51,7 @@ bool NamespaceRegistry::Delete(absl::string_view name) {
   if (it == namespaces_.end()) return false;
   dropped = std::move(it->second);
   namespaces_.erase(it);
+  ++revision_;
   return true;
 }
 
@@ -59,6 +61,22 @@ std::vector<std::string> NamespaceRegistry::Names() const {
   for (const auto& [name, ns] : namespaces_) names.push_back(name);
   std::sort(names.begin(), names.end());
   return names;
+}
+
+std::vector<std::shared_ptr<Namespace>> NamespaceRegistry::All() const {
+  std::vector<std::shared_ptr<Namespace>> all;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (const auto& [name, ns] : namespaces_) all.push_back(ns);
+  }
+  std::sort(all.begin(), all.end(),
+            [](const auto& a, const auto& b) { return a->name() < b->name(); });
+  return all;
+}
+
+uint64_t NamespaceRegistry::revision() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return revision_;
 }
 
 }  // namespace customerfake::state

@@ -33,7 +33,13 @@ class NamespaceRegistry {
   // Drops the namespace; false when there was none.
   bool Delete(absl::string_view name);
   std::vector<std::string> Names() const;
+  // Every namespace, by name.
+  std::vector<std::shared_ptr<Namespace>> All() const;
+  // Grows whenever a namespace is created or dropped.
+  uint64_t revision() const;
   std::shared_ptr<const Baseline> baseline() const { return baseline_; }
+  size_t max_namespaces() const { return max_namespaces_; }
+  const NamespaceLimits& limits() const { return limits_; }
 
  private:
   const std::shared_ptr<const Baseline> baseline_;
@@ -42,6 +48,7 @@ class NamespaceRegistry {
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<Namespace>> namespaces_
       ABSL_GUARDED_BY(mu_);
+  uint64_t revision_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace customerfake::state

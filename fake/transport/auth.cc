@@ -27,7 +27,8 @@ absl::string_view BearerToken(absl::string_view value) {
 }  // namespace
 
 absl::Status CheckAuth(const model::Settings& settings,
-                       const Metadata& metadata) {
+                       const Metadata& metadata,
+                       const core::TokenIssuer& issued) {
   if (settings.auth_mode == model::AuthMode::kNone) return absl::OkStatus();
   const std::string* header = nullptr;
   for (const auto& [key, value] : metadata) {
@@ -46,6 +47,20 @@ absl::Status CheckAuth(const model::Settings& settings,
       std::find(settings.tokens.begin(), settings.tokens.end(), token) ==
           settings.tokens.end()) {
     return errors::Unauthenticated("the bearer token is not accepted");
+  }
+  if (settings.auth_mode == model::AuthMode::kOAuth) {
+    switch (issued.Check(token)) {
+      case core::TokenIssuer::Verdict::kValid:
+        break;
+      case core::TokenIssuer::Verdict::kExpired:
+        return errors::Unauthenticated(
+            "the bearer token has expired; fetch a new one from the token "
+            "endpoint");
+      case core::TokenIssuer::Verdict::kUnknown:
+        return errors::Unauthenticated(
+            "the bearer token was not issued by the token endpoint (POST "
+            "/auth/oauth/token)");
+    }
   }
   return absl::OkStatus();
 }

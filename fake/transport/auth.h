@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "fake/core/token_issuer.h"
 #include "fake/model/settings.h"
 
 namespace customerfake::transport {
@@ -14,9 +15,11 @@ using Metadata = std::vector<std::pair<std::string, std::string>>;
 
 // Checks the `authorization: Bearer <token>` header against the namespace's
 // auth mode. The fake accepts what the mode says; it does not verify real
-// MOIA tokens.
+// MOIA tokens. Mode oauth asks `issued` whether the fake's token endpoint
+// issued the token and whether it is still valid.
 absl::Status CheckAuth(const model::Settings& settings,
-                       const Metadata& metadata);
+                       const Metadata& metadata,
+                       const core::TokenIssuer& issued);
 
 // The header value with the token replaced, for the journal and logs.
 std::string MaskAuthorization(absl::string_view value);

@@ -78,7 +78,8 @@ void CallReactor::Start() {
       record_.deadline = absl::FromChrono(context_->deadline());
     }
   }
-  if (absl::Status auth = CheckAuth(baseline_->settings, record_.metadata);
+  if (absl::Status auth = CheckAuth(baseline_->settings, record_.metadata,
+                                    core_.access_tokens());
       !auth.ok()) {
     Complete(std::move(auth));
     return;

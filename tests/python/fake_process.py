@@ -37,6 +37,10 @@ def scenarios_dir():
 class FakeProcess:
     """`customer-fake serve` on a free port; stop() sends SIGTERM."""
 
+    @staticmethod
+    def binary():
+        return _config["binary"]
+
     def __init__(self, *args):
         self._stderr = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
@@ -56,6 +60,11 @@ class FakeProcess:
             self.proc.wait()
             raise RuntimeError(f"unexpected first line {first!r}; stderr:\n{self.stderr()}")
         self.address = first[len("listening on "):]
+        self._lines = lines
+
+    def next_line(self):
+        """The next line the fake prints on stdout after `listening on`."""
+        return self._lines.get(timeout=CALL_TIMEOUT).strip()
 
     def stderr(self):
         self._stderr.seek(0)

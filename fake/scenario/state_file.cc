@@ -1,0 +1,221 @@
+#include "fake/scenario/state_file.h"
+
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "fake/scenario/scenario_parser.h"
+#include "fake/scenario/scenario_writer.h"
+#include "fake/scenario/yaml_reader.h"
+#include "fake/state/registry.h"
+#include "yaml-cpp/yaml.h"
+
+namespace customerfake::scenario {
+namespace {
+
+constexpr absl::string_view kFormat = "customer-fake-state";
+
+void WriteIds(YAML::Emitter& out, const SavedIds& ids) {
+  out << YAML::Key << "ids" << YAML::Value << YAML::Flow << YAML::BeginMap
+      << YAML::Key << "seed" << YAML::Value << ids.seed << YAML::Key << "drawn"
+      << YAML::Value << ids.drawn << YAML::EndMap;
+}
+
+// Reads the state file's YAML wrapper; each namespace's scenario text is
+// parsed by ParseScenario, its problems moved to their place in the file.
+class StateReader {
+ public:
+  explicit StateReader(absl::string_view text)
+      : lines_(absl::StrSplit(text, '\n')) {}
+
+  std::vector<SavedNamespace> Read(const YAML::Node& root) {
+    std::vector<SavedNamespace> saved;
+    if (!reader_.Map(root, "", {"format", "version", "namespaces"})) {
+      return saved;
+    }
+    if (!Has(root, "", {"format", "version", "namespaces"})) return saved;
+    if (auto format = reader_.String(root["format"], "format");
+        format && *format != kFormat) {
+      reader_.Report(root["format"], "format",
+                     absl::StrCat("\"", *format, "\" is not \"", kFormat,
+                                  "\": not a customer-fake state file"));
+    }
+    reader_.Int(root["version"], "version", 1, 1);
+    const YAML::Node namespaces = root["namespaces"];
+    if (!reader_.Sequence(namespaces, "namespaces")) return saved;
+    absl::flat_hash_set<std::string> names;
+    for (size_t i = 0; i < namespaces.size(); ++i) {
+      std::string key = IndexKey("namespaces", i);
+      SavedNamespace ns;
+      if (ReadNamespace(namespaces[i], key, ns)) {
+        if (!names.insert(ns.name).second) {
+          reader_.Report(
+              namespaces[i]["name"], SubKey(key, "name"),
+              absl::StrCat("namespace \"", ns.name, "\" appears twice"));
+        }
+        saved.push_back(std::move(ns));
+      }
+    }
+    return saved;
+  }
+
+  std::vector<Problem>& problems() { return problems_; }
+  YamlReader& reader() { return reader_; }
+
+ private:
+  bool ReadNamespace(const YAML::Node& node, const std::string& key,
+                     SavedNamespace& ns) {
+    size_t before = Count();
+    if (!reader_.Map(node, key, {"name", "ids", "state", "baseline"}) ||
+        !Has(node, key, {"name", "ids", "state"})) {
+      return false;
+    }
+    if (auto name = reader_.String(node["name"], SubKey(key, "name"))) {
+      ns.name = *name;
+      if (!state::IsValidNamespaceName(ns.name)) {
+        reader_.Report(node["name"], SubKey(key, "name"),
+                       absl::StrCat("\"", ns.name,
+                                    "\" is not a namespace name (1-64 of "
+                                    "A-Z a-z 0-9 . _ -)"));
+      }
+    }
+    ReadIds(node["ids"], SubKey(key, "ids"), ns.ids);
+    if (auto state = ReadScenario(node["state"], SubKey(key, "state"))) {
+      ns.state = *std::move(state);
+    }
+    if (const YAML::Node baseline = node["baseline"]; baseline.IsDefined()) {
+      std::string base_key = SubKey(key, "baseline");
+      if (reader_.Map(baseline, base_key, {"ids", "scenario"}) &&
+          Has(baseline, base_key, {"ids", "scenario"})) {
+        ReadIds(baseline["ids"], SubKey(base_key, "ids"), ns.baseline_ids);
+        ns.baseline =
+            ReadScenario(baseline["scenario"], SubKey(base_key, "scenario"));
+      }
+    }
+    return Count() == before;
+  }
+
+  void ReadIds(const YAML::Node& node, const std::string& key, SavedIds& ids) {
+    if (!reader_.Map(node, key, {"seed", "drawn"}) ||
+        !Has(node, key, {"seed", "drawn"})) {
+      return;
+    }
+    // A seed drawn at random uses all 64 bits.
+    if (!node["seed"].IsScalar() ||
+        !absl::SimpleAtoi(node["seed"].Scalar(), &ids.seed)) {
+      reader_.Report(node["seed"], SubKey(key, "seed"),
+                     "must be an integer from 0 to 18446744073709551615");
+    }
+    if (auto drawn = reader_.Int(node["drawn"], SubKey(key, "drawn"), 0,
+                                 kMaxSavedIdsDrawn)) {
+      ids.drawn = *drawn;
+    }
+  }
+
+  // The scenario in a block of text at `node`; nullopt with its problems
+  // reported at their lines of the file.
+  std::optional<model::Scenario> ReadScenario(const YAML::Node& node,
+                                              const std::string& key) {
+    auto text = reader_.String(node, key);
+    if (!text) return std::nullopt;
+    std::vector<Problem> found;
+    absl::StatusOr<model::Scenario> scenario =
+        ParseScenario(*text, key, &found);
+    if (scenario.ok()) return *std::move(scenario);
+    // A block scalar's text starts on the line after its indicator, indented
+    // like its first line.
+    const int first = node.Mark().line + 1;
+    int indent = 0;
+    if (first < static_cast<int>(lines_.size())) {
+      indent = lines_[first].find_first_not_of(' ');
+      if (indent < 0) indent = 0;
+    }
+    for (Problem& problem : found) {
+      problem.line += first;
+      problem.column += indent;
+      problem.key = SubKey(key, problem.key);
+      problems_.push_back(std::move(problem));
+    }
+    return std::nullopt;
+  }
+
+  // False, with a problem for each, when a key of `required` is missing.
+  bool Has(const YAML::Node& node, const std::string& key,
+           std::initializer_list<absl::string_view> required) {
+    bool all = true;
+    for (absl::string_view name : required) {
+      if (!node[std::string(name)].IsDefined()) {
+        reader_.Report(node, SubKey(key, name), "missing");
+        all = false;
+      }
+    }
+    return all;
+  }
+
+  size_t Count() const { return reader_.problems().size() + problems_.size(); }
+
+  std::vector<std::string> lines_;
+  YamlReader reader_;
+  std::vector<Problem> problems_;  // found inside scenario texts
+};
+
+}  // namespace
+
+std::string WriteState(const std::vector<SavedNamespace>& namespaces) {
+  YAML::Emitter out;
+  out << YAML::Comment(
+      "customer-fake state: written by `serve --state-file`, read at start");
+  out << YAML::BeginMap;
+  out << YAML::Key << "format" << YAML::Value << std::string(kFormat);
+  out << YAML::Key << "version" << YAML::Value << 1;
+  out << YAML::Key << "namespaces" << YAML::Value << YAML::BeginSeq;
+  for (const SavedNamespace& ns : namespaces) {
+    out << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << ns.name;
+    WriteIds(out, ns.ids);
+    out << YAML::Key << "state" << YAML::Value << YAML::Literal
+        << WriteScenario(ns.state);
+    if (ns.baseline) {
+      out << YAML::Key << "baseline" << YAML::Value << YAML::BeginMap;
+      WriteIds(out, ns.baseline_ids);
+      out << YAML::Key << "scenario" << YAML::Value << YAML::Literal
+          << WriteScenario(*ns.baseline);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::EndMap;
+  return absl::StrCat(out.c_str(), "\n");
+}
+
+absl::StatusOr<std::vector<SavedNamespace>> ParseState(
+    absl::string_view text, absl::string_view source) {
+  std::vector<Problem> found;
+  std::vector<SavedNamespace> saved;
+  if (text.empty()) {
+    found.push_back({1, 1, "", "the file is empty"});
+  } else {
+    try {
+      StateReader reader(text);
+      saved = reader.Read(YAML::Load(std::string(text)));
+      found = reader.reader().problems();
+      found.insert(found.end(), reader.problems().begin(),
+                   reader.problems().end());
+    } catch (const YAML::Exception& e) {
+      found.push_back({e.mark.line + 1, e.mark.column + 1, "",
+                       absl::StrCat("not valid YAML: ", e.msg)});
+    }
+  }
+  if (found.empty()) return saved;
+  std::stable_sort(
+      found.begin(), found.end(), [](const Problem& a, const Problem& b) {
+        return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+      });
+  return absl::InvalidArgumentError(FormatProblems(source, found));
+}
+
+}  // namespace customerfake::scenario

@@ -1,0 +1,216 @@
+#include "fake/server/state_keeper.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "fake/core/core.h"
+#include "fake/scenario/state_file.h"
+#include "fake/state/baseline.h"
+
+namespace customerfake {
+namespace {
+
+std::string ErrnoText() { return std::strerror(errno); }
+
+// Writes `text` to `path` through a temporary file in the same folder, synced
+// before the rename, so a crash leaves the old file or the new one.
+absl::Status WriteAtomically(const std::string& path, const std::string& text) {
+  const std::string temp = absl::StrCat(path, ".tmp.", getpid());
+  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", temp, ": ", ErrnoText()));
+  }
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string error = ErrnoText();
+      close(fd);
+      unlink(temp.c_str());
+      return absl::UnavailableError(
+          absl::StrCat("cannot write ", temp, ": ", error));
+    }
+    done += n;
+  }
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    std::string error = ErrnoText();
+    unlink(temp.c_str());
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", temp, ": ", error));
+  }
+  if (rename(temp.c_str(), path.c_str()) != 0) {
+    std::string error = ErrnoText();
+    unlink(temp.c_str());
+    return absl::UnavailableError(
+        absl::StrCat("cannot replace ", path, ": ", error));
+  }
+  // The rename itself lasts once the folder is synced.
+  std::string folder = path.find('/') == std::string::npos
+                           ? "."
+                           : path.substr(0, path.rfind('/') + 1);
+  if (int dir = open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      dir >= 0) {
+    fsync(dir);
+    close(dir);
+  }
+  return absl::OkStatus();
+}
+
+scenario::SavedIds IdsOf(const state::IdGenerator& ids) {
+  return {ids.seed(), ids.drawn()};
+}
+
+state::IdGenerator Resume(const scenario::SavedIds& ids) {
+  return state::IdGenerator::Resume(ids.seed, ids.drawn);
+}
+
+}  // namespace
+
+StateKeeper::StateKeeper(core::Core& core, std::string path,
+                         absl::Duration interval)
+    : core_(core), path_(std::move(path)), interval_(interval) {}
+
+StateKeeper::~StateKeeper() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+absl::Status StateKeeper::Restore(bool* restored) {
+  *restored = false;
+  auto unreadable = [&](absl::string_view why) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path_, ": cannot read the state file: ", why,
+                     " (refusing to start without it)"));
+  };
+  struct stat info;
+  if (stat(path_.c_str(), &info) != 0) {
+    if (errno == ENOENT) return absl::OkStatus();  // a first start
+    return unreadable(ErrnoText());
+  }
+  if (!S_ISREG(info.st_mode)) return unreadable("not a regular file");
+  std::ifstream file(path_, std::ios::binary);
+  if (!file) return unreadable(ErrnoText());
+  std::stringstream text;
+  text << file.rdbuf();
+  if (file.bad()) return unreadable(ErrnoText());
+  auto unusable = [&](absl::string_view problems) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path_,
+        ": not a usable state file; fix it, or move it away to start from "
+        "the scenario:\n",
+        problems));
+  };
+  absl::StatusOr<std::vector<scenario::SavedNamespace>> saved =
+      scenario::ParseState(text.str(), path_);
+  if (!saved.ok()) return unusable(saved.status().message());
+
+  state::NamespaceRegistry& registry = core_.namespaces();
+  const state::NamespaceLimits& limits = registry.limits();
+  if (saved->size() > registry.max_namespaces()) {
+    return unusable(absl::StrCat(
+        "it holds ", saved->size(), " namespaces; the server allows ",
+        registry.max_namespaces(), " (--max-namespaces)"));
+  }
+  for (const scenario::SavedNamespace& ns : *saved) {
+    if (ns.state.faults.size() > limits.fault_rules) {
+      return unusable(absl::StrCat("namespace \"", ns.name, "\" has ",
+                                   ns.state.faults.size(),
+                                   " fault rules; the server allows ",
+                                   limits.fault_rules, " (--max-fault-rules)"));
+    }
+  }
+  // All checked: nothing below can fail half-way.
+  for (scenario::SavedNamespace& ns : *saved) {
+    std::shared_ptr<const state::Baseline> baseline =
+        ns.baseline ? state::MakeBaseline(*std::move(ns.baseline),
+                                          Resume(ns.baseline_ids))
+                    : registry.baseline();
+    // The settings follow the baseline, which may be a newer scenario file.
+    ns.state.settings = baseline->settings;
+    std::shared_ptr<const state::Baseline> current =
+        state::MakeBaseline(std::move(ns.state), Resume(ns.ids));
+    absl::StatusOr<std::shared_ptr<state::Namespace>> created =
+        registry.GetOrCreate(ns.name);
+    if (!created.ok()) return created.status();  // checked above
+    (*created)->Restore(std::move(baseline), std::move(current));
+  }
+  *restored = true;
+  absl::MutexLock lock(&save_mu_);
+  saved_ = CurrentRevisions();
+  saved_once_ = true;
+  return absl::OkStatus();
+}
+
+void StateKeeper::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void StateKeeper::Run() {
+  absl::MutexLock lock(&mu_);
+  while (!stopping_) {
+    mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval_);
+    if (stopping_) break;
+    mu_.Unlock();
+    if (absl::Status saved = Save(); !saved.ok()) {
+      core_.log().Error(saved.message());
+    }
+    mu_.Lock();
+  }
+}
+
+absl::Status StateKeeper::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return absl::OkStatus();
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+  return Save();
+}
+
+StateKeeper::Revisions StateKeeper::CurrentRevisions() const {
+  Revisions revisions{core_.namespaces().revision(), {}};
+  for (const auto& ns : core_.namespaces().All()) {
+    revisions.second.push_back(ns->revision());
+  }
+  return revisions;
+}
+
+absl::Status StateKeeper::Save() {
+  absl::MutexLock lock(&save_mu_);
+  Revisions now = CurrentRevisions();
+  if (saved_once_ && now == saved_) return absl::OkStatus();
+  const state::NamespaceRegistry& registry = core_.namespaces();
+  std::vector<scenario::SavedNamespace> namespaces;
+  for (const auto& ns : registry.All()) {
+    state::Namespace::Snapshot snapshot = ns->TakeSnapshot();
+    scenario::SavedNamespace saved{ns->name(),
+                                   std::move(snapshot.state),
+                                   {snapshot.id_seed, snapshot.ids_drawn}};
+    if (snapshot.baseline != registry.baseline()) {
+      saved.baseline = state::BaselineScenario(*snapshot.baseline);
+      saved.baseline_ids = IdsOf(snapshot.baseline->ids);
+    }
+    namespaces.push_back(std::move(saved));
+  }
+  absl::Status written =
+      WriteAtomically(path_, scenario::WriteState(namespaces));
+  if (!written.ok()) return written;
+  saved_ = std::move(now);
+  saved_once_ = true;
+  return absl::OkStatus();
+}
+
+}  // namespace customerfake

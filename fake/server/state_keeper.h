@@ -1,0 +1,61 @@
+#ifndef CUSTOMER_FAKE_SERVER_STATE_KEEPER_H_
+#define CUSTOMER_FAKE_SERVER_STATE_KEEPER_H_
+
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace customerfake::core {
+class Core;
+}  // namespace customerfake::core
+
+namespace customerfake {
+
+// Keeps a fake's namespaces in a state file across restarts: reads it at
+// start, writes it while the state changes and once more at shutdown. Each
+// write goes to a temporary file renamed over the old one, so the file is
+// always a whole state, the last one or the one before.
+class StateKeeper {
+ public:
+  StateKeeper(core::Core& core, std::string path, absl::Duration interval);
+  ~StateKeeper();  // stops the periodic writes, without a final one
+
+  // Restores the namespaces the file holds; `restored` tells whether there
+  // was a file. A file that cannot be read or used is an error (the server
+  // must not start empty in its place): FAILED_PRECONDITION when unreadable,
+  // INVALID_ARGUMENT naming every problem when corrupt or over a limit.
+  absl::Status Restore(bool* restored);
+  // Writes the file every `interval` while the state changes.
+  void Start();
+  // Stops the periodic writes and writes the final state.
+  absl::Status Stop();
+  // Writes the state now if it changed since the last write.
+  absl::Status Save();
+
+ private:
+  // What has changed: the registry's and each namespace's revision.
+  using Revisions = std::pair<uint64_t, std::vector<uint64_t>>;
+  Revisions CurrentRevisions() const;
+  void Run();
+
+  core::Core& core_;
+  const std::string path_;
+  const absl::Duration interval_;
+  absl::Mutex save_mu_;  // one write at a time
+  Revisions saved_ ABSL_GUARDED_BY(save_mu_);
+  bool saved_once_ ABSL_GUARDED_BY(save_mu_) = false;
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace customerfake
+
+#endif  // CUSTOMER_FAKE_SERVER_STATE_KEEPER_H_

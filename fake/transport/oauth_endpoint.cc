@@ -1,0 +1,183 @@
+#include "fake/transport/oauth_endpoint.h"
+
+#include <httplib.h>
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "fake/core/core.h"
+#include "fake/state/registry.h"
+
+namespace customerfake::transport {
+namespace {
+
+constexpr char kTokenPath[] = "/auth/oauth/token";
+constexpr char kJson[] = "application/json";
+
+std::string JsonString(absl::string_view text) {
+  return absl::StrCat("\"", absl::CHexEscape(text), "\"");
+}
+
+void Error(httplib::Response& response, int status, absl::string_view error,
+           absl::string_view description) {
+  response.status = status;
+  response.set_header("Cache-Control", "no-store");
+  if (status == 401) {
+    response.set_header("WWW-Authenticate", "Basic realm=\"customer-fake\"");
+  }
+  response.set_content(
+      absl::StrCat("{\"error\":", JsonString(error),
+                   ",\"error_description\":", JsonString(description), "}"),
+      kJson);
+}
+
+// The client id and secret of "Basic base64(id:secret)", or of the form
+// fields client_id and client_secret (RFC 6749 allows both).
+bool Credentials(const httplib::Request& request, std::string* id,
+                 std::string* secret) {
+  const std::string header = request.get_header_value("Authorization");
+  if (!header.empty()) {
+    absl::string_view value = absl::StripAsciiWhitespace(header);
+    if (value.size() < 6 ||
+        !absl::EqualsIgnoreCase(value.substr(0, 6), "basic ")) {
+      return false;
+    }
+    std::string decoded;
+    if (!absl::Base64Unescape(absl::StripAsciiWhitespace(value.substr(6)),
+                              &decoded)) {
+      return false;
+    }
+    size_t colon = decoded.find(':');
+    if (colon == std::string::npos) return false;
+    *id = decoded.substr(0, colon);
+    *secret = decoded.substr(colon + 1);
+    return true;
+  }
+  if (!request.has_param("client_id")) return false;
+  *id = request.get_param_value("client_id");
+  *secret = request.get_param_value("client_secret");
+  return true;
+}
+
+void IssueToken(core::Core& core, const httplib::Request& request,
+                httplib::Response& response) {
+  const std::string ns_name = request.has_header("x-fake-namespace")
+                                  ? request.get_header_value("x-fake-namespace")
+                                  : std::string(state::kDefaultNamespace);
+  absl::StatusOr<std::shared_ptr<state::Namespace>> ns =
+      core.namespaces().GetOrCreate(ns_name);
+  if (!ns.ok()) {
+    Error(response, 400, "invalid_request", ns.status().message());
+    return;
+  }
+  if (!request.has_param("grant_type")) {
+    Error(response, 400, "invalid_request",
+          "missing grant_type (send grant_type=client_credentials as "
+          "application/x-www-form-urlencoded)");
+    return;
+  }
+  if (request.get_param_value("grant_type") != "client_credentials") {
+    Error(response, 400, "unsupported_grant_type",
+          absl::StrCat("grant_type \"", request.get_param_value("grant_type"),
+                       "\" is not supported; use client_credentials"));
+    return;
+  }
+  std::string id, secret;
+  if (!Credentials(request, &id, &secret)) {
+    Error(response, 401, "invalid_client",
+          "missing client credentials (HTTP Basic client_id:client_secret)");
+    return;
+  }
+  const model::Settings& settings = (*ns)->baseline()->settings;
+  if (!settings.oauth_clients.empty()) {
+    bool known = false;
+    for (const model::OAuthClient& client : settings.oauth_clients) {
+      known |= client.id == id && client.secret == secret;
+    }
+    if (!known) {
+      Error(response, 401, "invalid_client",
+            "client authentication failed: unknown client or wrong secret");
+      return;
+    }
+  }
+  std::string token =
+      core.access_tokens().Issue(ns_name, id, settings.token_ttl);
+  response.set_header("Cache-Control", "no-store");
+  response.set_content(
+      absl::StrCat("{\"access_token\":", JsonString(token),
+                   ",\"expires_in\":", absl::ToInt64Seconds(settings.token_ttl),
+                   ",\"token_type\":\"bearer\"}"),
+      kJson);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<OAuthEndpoint>> OAuthEndpoint::Start(
+    core::Core& core, const std::string& address) {
+  size_t colon = address.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad OAuth listen address \"", address, "\": use HOST:PORT"));
+  }
+  std::string host = address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  auto endpoint = std::unique_ptr<OAuthEndpoint>(new OAuthEndpoint());
+  endpoint->server_ = std::make_unique<httplib::Server>();
+  httplib::Server& server = *endpoint->server_;
+  server.set_payload_max_length(64 << 10);
+  server.Post(kTokenPath, [&core](const httplib::Request& request,
+                                  httplib::Response& response) {
+    IssueToken(core, request, response);
+  });
+  server.set_error_handler([](const httplib::Request& request,
+                              httplib::Response& response) {
+    if (!response.body.empty()) return;  // answered by IssueToken
+    if (response.status == 404) {
+      Error(
+          response, 404, "not_found",
+          absl::StrCat(request.method, " ", request.path,
+                       ": no such endpoint; tokens are at POST ", kTokenPath));
+    } else if (response.status == 413) {
+      Error(response, 413, "invalid_request", "the request is over 64 KiB");
+    } else {
+      Error(response, response.status, "invalid_request",
+            absl::StrCat("HTTP status ", response.status));
+    }
+  });
+  if (port == 0) {
+    port = server.bind_to_any_port(host);
+    if (port < 0) port = 0;
+  } else if (!server.bind_to_port(host, port)) {
+    port = 0;
+  }
+  if (port == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
+  }
+  endpoint->address_ = absl::StrCat(address.substr(0, colon), ":", port);
+  endpoint->thread_ = std::thread([&server] { server.listen_after_bind(); });
+  // Until it runs, stop() would not reach it.
+  for (int i = 0; i < 5000 && !server.is_running(); ++i) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  return endpoint;
+}
+
+OAuthEndpoint::~OAuthEndpoint() { Stop(); }
+
+void OAuthEndpoint::Stop() {
+  if (server_ != nullptr) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace customerfake::transport

@@ -1,0 +1,253 @@
+// The sandbox's state file: a fake started again on the file it wrote carries
+// on where the first one stopped (customers, flags, rules, loaded baselines
+// and the id sequence); the file is rewritten while the state changes; a file
+// that cannot be used stops the start instead of being replaced.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "fake/control/control.h"
+#include "fake/scenario/scenario_parser.h"
+#include "fake/testing/fake_test.h"
+
+namespace customerfake {
+namespace {
+
+namespace v1 = ::moia::trip::customer::v1;
+using ::customerfake::testing::IsOk;
+using ::customerfake::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using Stub = v1::CustomerService::Stub;
+
+constexpr char kScenario[] = R"(version: 1
+settings: {id_seed: 42}
+customers:
+  - given_name: Ada
+    family_name: Tester
+    email_address: ada@example.com
+    language_code: de
+    phone_number: "+4997259173740"
+)";
+
+constexpr char kTeamScenario[] = R"(version: 1
+settings: {id_seed: 7}
+customers:
+  - given_name: Bea
+    family_name: Tester
+    email_address: bea@example.com
+    language_code: en
+    phone_number: "+4997259173741"
+)";
+
+class StateFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           absl::StrCat(
+               "state-",
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "state.yaml").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  absl::StatusOr<std::unique_ptr<Fake>> Start(
+      absl::Duration interval = absl::Hours(1)) {
+    FakeOptions options;
+    absl::StatusOr<model::Scenario> scenario =
+        scenario::ParseScenario(kScenario, "test");
+    if (!scenario.ok()) return scenario.status();
+    options.scenario = *scenario;
+    options.state_file = path_;
+    options.state_interval = interval;
+    return Fake::Start(std::move(options));
+  }
+
+  static std::string Create(Fake& fake, const std::string& ns,
+                            const std::string& given) {
+    auto stub = v1::CustomerService::NewStub(fake.InProcessChannel());
+    grpc::ClientContext context;
+    context.AddMetadata("x-fake-namespace", ns);
+    context.AddMetadata("authorization", "Bearer t");
+    v1::CreateCustomerRequest request;
+    request.set_given_name(given);
+    request.set_family_name("Tester");
+    request.set_email_address("x@example.com");
+    request.set_language_code("en");
+    request.set_phone_number("+4997259173740");
+    v1::CreateCustomerResponse response;
+    grpc::Status status = stub->CreateCustomer(&context, request, &response);
+    EXPECT_THAT(status, IsOk());
+    return response.customer().id();
+  }
+
+  static std::string Export(Fake& fake, const std::string& ns) {
+    absl::StatusOr<std::string> yaml = fake.control().ExportState(ns);
+    EXPECT_TRUE(yaml.ok()) << yaml.status();
+    return yaml.ok() ? *yaml : "";
+  }
+
+  std::string FileText() const {
+    std::ifstream file(path_);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(StateFileTest, ARestartCarriesOnWhereTheLastRunStopped) {
+  std::string default_state, team_state, created;
+  {
+    absl::StatusOr<std::unique_ptr<Fake>> fake = Start();
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    EXPECT_FALSE((*fake)->state_restored());  // no file yet
+    Fake& f = **fake;
+    created = Create(f, "default", "Cy");
+    ASSERT_TRUE(
+        f.control()
+            .AddFaultRuleYaml(
+                "default", "method: GetCustomer\naction: {code: UNAVAILABLE}")
+            .ok());
+    ASSERT_TRUE(f.control().LoadScenario("team", kTeamScenario).ok());
+    Create(f, "team", "Dee");
+    default_state = Export(f, "default");
+    team_state = Export(f, "team");
+    f.Shutdown();
+    f.Wait();
+    EXPECT_TRUE(f.SaveState().ok());
+  }
+  ASSERT_TRUE(std::filesystem::exists(path_));
+
+  absl::StatusOr<std::unique_ptr<Fake>> again = Start();
+  ASSERT_TRUE(again.ok()) << again.status();
+  Fake& f = **again;
+  EXPECT_TRUE(f.state_restored());
+  EXPECT_EQ(f.control().ListNamespaces(),
+            (std::vector<std::string>{"default", "team"}));
+  EXPECT_EQ(Export(f, "default"), default_state);
+  EXPECT_EQ(Export(f, "team"), team_state);
+  EXPECT_THAT(default_state, HasSubstr(created));
+  EXPECT_THAT(default_state, HasSubstr("UNAVAILABLE"));
+
+  // A reset goes back to the namespace's own loaded scenario, not the
+  // server's, and its ids continue the loaded scenario's sequence.
+  ASSERT_TRUE(f.control().Reset("team").ok());
+  std::string team_reset = Export(f, "team");
+  EXPECT_THAT(team_reset, HasSubstr("Bea"));
+  EXPECT_THAT(team_reset, ::testing::Not(HasSubstr("Dee")));
+  EXPECT_THAT(team_reset, ::testing::Not(HasSubstr("Ada")));
+}
+
+TEST_F(StateFileTest, IdsContinueTheSequenceInsteadOfRepeatingIt) {
+  // Two runs with a restart between them give the ids one run without a
+  // restart gives: the seeded sequence resumes, it does not start over (which
+  // would hand out the id of a customer that exists).
+  std::string first, second;
+  {
+    auto fake = Start();
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    first = Create(**fake, "default", "One");
+    (*fake)->Shutdown();
+  }
+  {
+    auto fake = Start();
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    second = Create(**fake, "default", "Two");
+    (*fake)->Shutdown();
+  }
+  std::filesystem::remove(path_);
+  auto reference = Start();
+  ASSERT_TRUE(reference.ok()) << reference.status();
+  EXPECT_EQ(Create(**reference, "default", "One"), first);
+  EXPECT_EQ(Create(**reference, "default", "Two"), second);
+  EXPECT_NE(first, second);
+}
+
+TEST_F(StateFileTest, TheFileIsRewrittenWhileTheStateChanges) {
+  // What a crash would leave: the file as it is while the fake still runs.
+  auto fake = Start(absl::Milliseconds(50));
+  ASSERT_TRUE(fake.ok()) << fake.status();
+  std::string id = Create(**fake, "default", "Eve");
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (FileText().find(id) == std::string::npos && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_THAT(FileText(), HasSubstr(id));
+  // No temporary files are left beside it.
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    (void)entry;
+    ++files;
+  }
+  EXPECT_EQ(files, 1);
+}
+
+TEST_F(StateFileTest, UnchangedStateIsNotRewritten) {
+  auto fake = Start(absl::Milliseconds(20));
+  ASSERT_TRUE(fake.ok()) << fake.status();
+  Create(**fake, "default", "Fay");
+  ASSERT_TRUE((*fake)->SaveState().ok());
+  std::filesystem::remove(path_);
+  absl::SleepFor(absl::Milliseconds(200));  // ten intervals, no change
+  EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
+TEST_F(StateFileTest, ACorruptFileStopsTheStartAndIsKept) {
+  const std::string corrupt =
+      "format: customer-fake-state\nversion: 1\nnamespaces: [\n";
+  std::ofstream(path_) << corrupt;
+  auto fake = Start();
+  ASSERT_FALSE(fake.ok());
+  EXPECT_EQ(fake.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      std::string(fake.status().message()),
+      StartsWith(absl::StrCat(path_,
+                              ": not a usable state file; fix it, "
+                              "or move it away to start from the "
+                              "scenario:\n",
+                              path_, ":4:1: (document): not valid YAML")));
+  EXPECT_EQ(FileText(), corrupt);
+}
+
+TEST_F(StateFileTest, AnUnreadableFileStopsTheStart) {
+  std::filesystem::create_directories(path_);  // a folder where the file goes
+  auto fake = Start();
+  ASSERT_FALSE(fake.ok());
+  EXPECT_EQ(fake.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(std::string(fake.status().message()),
+            absl::StrCat(path_,
+                         ": cannot read the state file: not a regular file "
+                         "(refusing to start without it)"));
+}
+
+TEST_F(StateFileTest, MoreNamespacesThanTheLimitStopTheStart) {
+  {
+    auto fake = Start();
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    for (const char* ns : {"a", "b", "c"}) Create(**fake, ns, "Gus");
+    (*fake)->Shutdown();
+  }
+  FakeOptions options;
+  options.state_file = path_;
+  options.max_namespaces = 2;
+  auto fake = Fake::Start(std::move(options));
+  ASSERT_FALSE(fake.ok());
+  EXPECT_EQ(fake.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(fake.status().message()),
+              HasSubstr("it holds 3 namespaces; the server allows 2 "
+                        "(--max-namespaces)"));
+}
+
+}  // namespace
+}  // namespace customerfake

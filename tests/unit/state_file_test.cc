@@ -1,0 +1,182 @@
+// Unit tests of the state file format: what WriteState writes reads back to
+// the same namespaces, and a damaged file is refused with the position, key
+// path and message of each problem (those inside a namespace's scenario text
+// at their line of the file).
+#include "fake/scenario/state_file.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "fake/scenario/scenario_writer.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace customerfake::scenario {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+model::CustomerRecord Customer(std::string id, std::string given,
+                               std::vector<std::string> flags = {}) {
+  model::CustomerRecord record;
+  record.id = std::move(id);
+  record.fields.given_name = given;
+  record.fields.family_name = "Tester";
+  record.fields.email_address = "someone@example.com";
+  record.fields.language_code = "de";
+  record.fields.phone_number = "+4997259173740";
+  record.flags = std::move(flags);
+  return record;
+}
+
+std::vector<SavedNamespace> TwoNamespaces() {
+  SavedNamespace a;
+  a.name = "default";
+  a.state.settings.id_seed = 7;
+  a.state.customers = {
+      Customer("7ba438cc-4724-4be1-8c59-f82558f4fde8", "Ada", {"vip"}),
+      // Text that YAML must quote or escape.
+      Customer("1c5e0f2a-8d44-4e9b-9a41-0d0f7f3b2c11", "Zoë: \"#1\"")};
+  model::FaultRule rule;
+  rule.id = "rule-3";
+  rule.method = "GetCustomer";
+  rule.times = 2;
+  rule.action = model::FaultAction{};
+  rule.action->code = absl::StatusCode::kUnavailable;
+  a.state.faults = {rule};
+  a.ids = {7, 12};
+  SavedNamespace b;
+  b.name = "team-b.run_1";
+  b.ids = {18446744073709551615ull, 0};
+  b.baseline = model::Scenario{};
+  b.baseline->customers = {
+      Customer("2f1d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b", "Bea")};
+  b.baseline_ids = {99, 3};
+  return {a, b};
+}
+
+TEST(StateFile, WriteThenParseGivesTheSameNamespaces) {
+  const std::vector<SavedNamespace> saved = TwoNamespaces();
+  const std::string text = WriteState(saved);
+  absl::StatusOr<std::vector<SavedNamespace>> parsed =
+      ParseState(text, "state.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status() << "\n" << text;
+  ASSERT_THAT(*parsed, SizeIs(2));
+  for (size_t i = 0; i < saved.size(); ++i) {
+    SCOPED_TRACE(saved[i].name);
+    const SavedNamespace& got = (*parsed)[i];
+    EXPECT_EQ(got.name, saved[i].name);
+    EXPECT_EQ(got.ids.seed, saved[i].ids.seed);
+    EXPECT_EQ(got.ids.drawn, saved[i].ids.drawn);
+    // The scenario writer is exact: equal text means equal scenarios.
+    EXPECT_EQ(WriteScenario(got.state), WriteScenario(saved[i].state));
+    ASSERT_EQ(got.baseline.has_value(), saved[i].baseline.has_value());
+    if (got.baseline) {
+      EXPECT_EQ(WriteScenario(*got.baseline),
+                WriteScenario(*saved[i].baseline));
+      EXPECT_EQ(got.baseline_ids.seed, saved[i].baseline_ids.seed);
+      EXPECT_EQ(got.baseline_ids.drawn, saved[i].baseline_ids.drawn);
+    }
+  }
+  EXPECT_EQ((*parsed)[0].state.customers[1].fields.given_name, "Zoë: \"#1\"");
+  EXPECT_EQ((*parsed)[0].state.faults[0].id, "rule-3");
+}
+
+TEST(StateFile, NoNamespacesIsAValidState) {
+  absl::StatusOr<std::vector<SavedNamespace>> parsed =
+      ParseState(WriteState({}), "state.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_THAT(*parsed, SizeIs(0));
+}
+
+struct Damage {
+  std::string name;
+  std::string text;
+  std::string problem;  // how the message starts, after the path
+};
+
+std::ostream& operator<<(std::ostream& out, const Damage& d) {
+  return out << d.name;
+}
+
+class DamagedStateFile : public ::testing::TestWithParam<Damage> {};
+
+TEST_P(DamagedStateFile, IsRefusedNamingTheProblem) {
+  absl::StatusOr<std::vector<SavedNamespace>> parsed =
+      ParseState(GetParam().text, "state.yaml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      std::string(parsed.status().message()),
+      ::testing::StartsWith(absl::StrCat("state.yaml:", GetParam().problem)));
+}
+
+// A valid file to damage: line 4 is "  - name: default", line 5 its ids,
+// line 6 "    state: |" and its scenario text starts on line 7, indented 6.
+const std::string kValid = absl::StrCat(
+    "# customer-fake state\nformat: customer-fake-state\nversion: 1\n"
+    "namespaces:\n  - name: default\n    ids: {seed: 5, drawn: 1}\n"
+    "    state: |\n      version: 1\n      customers:\n"
+    "        - id: 7ba438cc-4724-4be1-8c59-f82558f4fde8\n"
+    "          given_name: Ada\n          family_name: Tester\n"
+    "          email_address: ada@example.com\n"
+    "          language_code: de\n"
+    "          phone_number: \"+4997259173740\"\n");
+
+std::string Replace(absl::string_view from, absl::string_view to) {
+  return absl::StrReplaceAll(kValid, {{from, to}});
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, DamagedStateFile,
+    ::testing::Values(
+        Damage{"Empty", "", "1:1: (document): the file is empty"},
+        // Cut after the ids line: the namespace has lost its state.
+        Damage{"Truncated", kValid.substr(0, kValid.find("    state:")),
+               "5:5: namespaces[0].state: missing"},
+        Damage{"NotYaml", "format: [customer-fake-state\n",
+               "2:1: (document): not valid YAML: end of sequence flow not "
+               "found"},
+        Damage{"AScenarioNotAState", "version: 1\ncustomers: []\n",
+               "1:1: format: missing\nstate.yaml:1:1: namespaces: "
+               "missing\nstate.yaml:2:1: customers: unknown key; expected one "
+               "of: format, version, namespaces"},
+        Damage{"WrongFormat",
+               Replace("format: customer-fake-state", "format: something-else"),
+               "2:9: format: \"something-else\" is not "
+               "\"customer-fake-state\": not a customer-fake state file"},
+        Damage{"FutureVersion",
+               Replace("version: 1\nnamespaces", "version: 2\nnamespaces"),
+               "3:10: version: must be between 1 and 1, got 2"},
+        Damage{"BadName", Replace("name: default", "name: no/slash"),
+               "5:11: namespaces[0].name: \"no/slash\" is not a namespace "
+               "name (1-64 of A-Z a-z 0-9 . _ -)"},
+        Damage{"MissingIds", Replace("    ids: {seed: 5, drawn: 1}\n", ""),
+               "5:5: namespaces[0].ids: missing"},
+        Damage{"DrawnTooMany", Replace("drawn: 1}", "drawn: 100000001}"),
+               "6:27: namespaces[0].ids.drawn: must be between 0 and "
+               "100000000, got 100000001"},
+        Damage{"NegativeSeed", Replace("seed: 5", "seed: -5"),
+               "6:17: namespaces[0].ids.seed: must be an integer from 0 to "
+               "18446744073709551615"},
+        // Inside the scenario text: line 13 of the file, column 26.
+        Damage{"BadCustomerInState", Replace("ada@example.com", "not-an-email"),
+               "13:26: namespaces[0].state.customers[0].email_address: "
+               "INVALID_EMAIL_ADDRESS"}));
+
+TEST(StateFile, ADuplicateNamespaceIsRefused) {
+  std::string text = WriteState(TwoNamespaces());
+  text = absl::StrReplaceAll(text, {{"name: team-b.run_1", "name: default"}});
+  absl::StatusOr<std::vector<SavedNamespace>> parsed =
+      ParseState(text, "state.yaml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(),
+              HasSubstr("namespaces[1].name: namespace \"default\" appears "
+                        "twice"));
+}
+
+}  // namespace
+}  // namespace customerfake::scenario
