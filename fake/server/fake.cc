@@ -115,6 +115,13 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
         !restored.ok()) {
       return restored;
     }
+    // A first start writes the file at once: a path that cannot be written
+    // fails now, not at the first change.
+    if (!impl->state_restored) {
+      if (absl::Status saved = impl->state->Save(); !saved.ok()) {
+        return absl::FailedPreconditionError(saved.message());
+      }
+    }
   }
   impl->control = std::make_unique<control::Control>(*impl->core);
   impl->customer_service =

@@ -158,14 +158,17 @@ void StateKeeper::Start() {
 }
 
 void StateKeeper::Run() {
+  std::string last_error;  // logged once, not every interval
   absl::MutexLock lock(&mu_);
   while (!stopping_) {
     mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval_);
     if (stopping_) break;
     mu_.Unlock();
-    if (absl::Status saved = Save(); !saved.ok()) {
+    absl::Status saved = Save();
+    if (!saved.ok() && saved.message() != last_error) {
       core_.log().Error(saved.message());
     }
+    last_error = std::string(saved.message());
     mu_.Lock();
   }
 }

@@ -231,6 +231,22 @@ TEST_F(StateFileTest, AnUnreadableFileStopsTheStart) {
                          "(refusing to start without it)"));
 }
 
+TEST_F(StateFileTest, AFirstStartWritesTheFileOrFailsAtOnce) {
+  {
+    auto fake = Start();
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    EXPECT_THAT(FileText(), HasSubstr("format: customer-fake-state"));
+  }
+  path_ = (dir_ / "no-such-folder" / "state.yaml").string();
+  auto fake = Start();
+  ASSERT_FALSE(fake.ok());
+  EXPECT_EQ(fake.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(fake.status().message()),
+              StartsWith(absl::StrCat("cannot write ", path_, ".tmp.")));
+  EXPECT_THAT(std::string(fake.status().message()),
+              HasSubstr(": No such file or directory"));
+}
+
 TEST_F(StateFileTest, MoreNamespacesThanTheLimitStopTheStart) {
   {
     auto fake = Start();
