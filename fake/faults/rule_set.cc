@@ -1,6 +1,7 @@
 #include "fake/faults/rule_set.h"
 
 #include <cmath>
+#include <map>
 #include <memory>
 
 #include "absl/strings/match.h"
@@ -54,6 +55,52 @@ void ValidateAction(const model::FaultAction& action,
   }
 }
 
+// `value` as JSON with every object's keys sorted: a Struct's map has no
+// stable order, and the text of an equal request must be equal.
+void AppendSortedJson(const google::protobuf::Value& value, std::string& out) {
+  auto append_quoted = [&out](const std::string& text) {
+    google::protobuf::Value string_value;
+    string_value.set_string_value(text);
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(string_value, &json);
+    out += json;
+  };
+  switch (value.kind_case()) {
+    case google::protobuf::Value::kStructValue: {
+      std::map<std::string, const google::protobuf::Value*> sorted;
+      for (const auto& [key, field] : value.struct_value().fields()) {
+        sorted[key] = &field;
+      }
+      out += '{';
+      bool first = true;
+      for (const auto& [key, field] : sorted) {
+        if (!first) out += ',';
+        first = false;
+        append_quoted(key);
+        out += ':';
+        AppendSortedJson(*field, out);
+      }
+      out += '}';
+      return;
+    }
+    case google::protobuf::Value::kListValue: {
+      out += '[';
+      const auto& values = value.list_value().values();
+      for (int i = 0; i < values.size(); ++i) {
+        if (i > 0) out += ',';
+        AppendSortedJson(values[i], out);
+      }
+      out += ']';
+      return;
+    }
+    default: {
+      std::string json;
+      (void)google::protobuf::util::MessageToJsonString(value, &json);
+      out += json;
+    }
+  }
+}
+
 std::string ValueText(const google::protobuf::Value& value) {
   switch (value.kind_case()) {
     case google::protobuf::Value::kStringValue:
@@ -71,7 +118,7 @@ std::string ValueText(const google::protobuf::Value& value) {
       return "null";
     default: {
       std::string json;
-      (void)google::protobuf::util::MessageToJsonString(value, &json);
+      AppendSortedJson(value, json);
       return json;
     }
   }

@@ -134,6 +134,11 @@ absl::StatusOr<model::FaultRule> ParseFaultRule(absl::string_view yaml,
   YamlReader reader;
   model::FaultRule rule;
   try {
+    if (std::optional<YAML::Mark> alias = FindAlias(yaml)) {
+      return errors::InvalidFaultRule(
+          FormatProblems(source, {{alias->line + 1, alias->column + 1, "",
+                                   std::string(kAliasProblem)}}));
+    }
     YAML::Node root = YAML::Load(std::string(yaml));
     if (ReadFaultRule(root, "", reader, rule)) return rule;
   } catch (const YAML::Exception& e) {

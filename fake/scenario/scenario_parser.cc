@@ -342,9 +342,14 @@ absl::StatusOr<model::Scenario> ParseScenario(absl::string_view yaml,
                       kMaxScenarioBytes, " are allowed")});
   } else {
     try {
-      ScenarioReader reader(scenario);
-      reader.Read(YAML::Load(std::string(yaml)));
-      found = reader.reader().problems();
+      if (std::optional<YAML::Mark> alias = FindAlias(yaml)) {
+        found.push_back({alias->line + 1, alias->column + 1, "",
+                         std::string(kAliasProblem)});
+      } else {
+        ScenarioReader reader(scenario);
+        reader.Read(YAML::Load(std::string(yaml)));
+        found = reader.reader().problems();
+      }
     } catch (const YAML::Exception& e) {
       found.push_back({e.mark.line + 1, e.mark.column + 1, "",
                        absl::StrCat("not valid YAML: ", e.msg)});

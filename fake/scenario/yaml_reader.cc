@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "yaml-cpp/eventhandler.h"
+#include "yaml-cpp/parser.h"
 
 namespace customerfake::scenario {
 namespace {
@@ -100,7 +103,44 @@ void AppendJson(const YAML::Node& node, std::string& out) {
   }
 }
 
+// Notes the first alias; ignores every other event.
+class AliasFinder : public YAML::EventHandler {
+ public:
+  const std::optional<YAML::Mark>& alias() const { return alias_; }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override {
+    if (!alias_) alias_ = mark;
+  }
+  void OnDocumentStart(const YAML::Mark& /*mark*/) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
+  void OnScalar(const YAML::Mark& /*mark*/, const std::string& /*tag*/,
+                YAML::anchor_t /*anchor*/,
+                const std::string& /*value*/) override {}
+  void OnSequenceStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/,
+                       YAML::anchor_t /*anchor*/,
+                       YAML::EmitterStyle::value /*style*/) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/,
+                  YAML::anchor_t /*anchor*/,
+                  YAML::EmitterStyle::value /*style*/) override {}
+  void OnMapEnd() override {}
+
+ private:
+  std::optional<YAML::Mark> alias_;
+};
+
 }  // namespace
+
+std::optional<YAML::Mark> FindAlias(absl::string_view yaml) {
+  // Text without a '*' has no alias: no second parse for most documents.
+  if (yaml.find('*') == absl::string_view::npos) return std::nullopt;
+  std::stringstream in{std::string(yaml)};
+  YAML::Parser parser(in);
+  AliasFinder finder;
+  parser.HandleNextDocument(finder);
+  return finder.alias();
+}
 
 std::string FormatProblems(absl::string_view source,
                            const std::vector<Problem>& problems) {

@@ -64,6 +64,16 @@ class YamlReader {
   std::vector<Problem> problems_;
 };
 
+// Scenarios and fault rules refuse aliases (`*name`): an alias shares the
+// node it names, so a few lines of aliases of aliases stand for gigabytes
+// once read, and an alias inside its own anchor makes a cycle.
+inline constexpr absl::string_view kAliasProblem =
+    "aliases (*name) are not supported; write the value out where it is used";
+
+// Where the first alias of the (first) document in `yaml` is, if it has one.
+// Throws YAML::Exception for text that is not YAML, as YAML::Load does.
+std::optional<YAML::Mark> FindAlias(absl::string_view yaml);
+
 // The JSON text of a YAML node: quoted scalars stay strings, plain ones that
 // look like numbers, booleans or null become those.
 std::string YamlToJson(const YAML::Node& node);

@@ -154,6 +154,34 @@ TEST(RuleSetTest, MatchRequestComparesIntAsJsonText) {
   EXPECT_EQ(Taker(rules, "ListCustomers", v1::ListCustomersRequest()), "");
 }
 
+// A message-valued field reads as JSON with sorted keys, the same for every
+// call with an equal request (a Struct's map order differs between copies).
+// Found by fuzz_request_match (fuzz/corpus/request_match/whole-customer.bin).
+TEST(RuleSetTest, MatchRequestOnAMessageFieldIsStable) {
+  v1::UpdateCustomerRequest request;
+  v1::Customer& customer = *request.mutable_customer();
+  customer.set_given_name("Test");
+  customer.set_family_name("Customer");
+  customer.set_language_code("en");
+  customer.set_phone_number("+4997259173740");
+  const std::string expected =
+      R"({"email_address":"","family_name":"Customer","given_name":"Test",)"
+      R"("id":"","language_code":"en","phone_number":"+4997259173740"})";
+  model::FaultRule rule = Rule("r", "UpdateCustomer");
+  rule.match_request = {{"customer", expected}};
+  ASSERT_THAT(ValidateRule(rule), IsEmpty());
+  RuleSet rules = With({rule});
+  const Metadata metadata;
+  for (int i = 0; i < 20; ++i) {
+    CallView call(std::string(kService) + "UpdateCustomer", &metadata,
+                  &request);
+    EXPECT_EQ(call.RequestField("customer"), expected) << "call " << i;
+    EXPECT_EQ(Taker(rules, "UpdateCustomer", request), "r") << "call " << i;
+  }
+  customer.set_given_name("Other");
+  EXPECT_EQ(Taker(rules, "UpdateCustomer", request), "");
+}
+
 TEST(RuleSetTest, CallViewReadsFieldsAndHeaders) {
   v1::ListCustomersRequest request;
   request.set_page_size(5);

@@ -174,6 +174,17 @@ std::vector<BadCase> BadCases() {
        5, 9, "faults[1].id", "duplicate id: faults[0] has it too"},
       {"YamlSyntaxError", "version: 1\nsettings: {id_seed: 1\n", 3, 1, "",
        "not valid YAML: end of map flow not found"},
+      // Found by fuzzing: an alias inside its own anchor made a cycle that
+      // the response's JSON conversion followed until the stack overflowed.
+      {"AliasCycleInResponse",
+       Rule("    action:\n      code: OK\n"
+            "      response: &r {customer: [*r]}\n"),
+       5, 32, "",
+       "aliases (*name) are not supported; write the value out where it is "
+       "used"},
+      // Aliases of aliases: each level repeats the one below.
+      {"AliasRepeatsAList", "flags:\n  known: &k [A, B]\n  read_only: *k\n", 3,
+       14, "", "aliases (*name) are not supported"},
       {"MaxCustomersExceeded",
        absl::StrCat("settings:\n  max_customers: 1\ncustomers:\n",
                     Person("A", "a@example.com"), Person("B", "b@example.com")),
@@ -227,6 +238,39 @@ TEST(ScenarioParserTest, ReportsEveryProblemInLineOrder) {
   const std::string message(parsed.status().message());
   EXPECT_THAT(message, HasSubstr("several.yaml:2:13: faults[0].method: "));
   EXPECT_THAT(message, HasSubstr("\nseveral.yaml:11:1: colour: unknown key"));
+}
+
+TEST(ScenarioParserTest, AnchorsWithoutAliasesParse) {
+  absl::StatusOr<model::Scenario> parsed = ParseScenario(
+      "settings:\n  id_seed: &seed 7\n  error_domain: \"*\"\n", "anchor.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->settings.id_seed, 7u);
+  EXPECT_EQ(parsed->settings.error_domain, "*");
+}
+
+// Ten lines whose response stands for 10^9 strings once aliases are read:
+// refused at the first alias, before anything is read.
+TEST(ScenarioParserTest, FaultRuleWithAliasesIsRefusedWhereTheFirstIs) {
+  std::string yaml =
+      "method: ListCustomerFlags\naction:\n  code: OK\n  response:\n"
+      "    a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char level = 'b'; level <= 'j'; ++level) {
+    const char below = level - 1;
+    absl::StrAppend(&yaml, "    ", std::string(1, level), ": &",
+                    std::string(1, level), " [");
+    for (int i = 0; i < 10; ++i) {
+      absl::StrAppend(&yaml, i > 0 ? ", " : "", "*", std::string(1, below));
+    }
+    absl::StrAppend(&yaml, "]\n");
+  }
+  absl::StatusOr<model::FaultRule> rule = ParseFaultRule(yaml, "rule");
+  ASSERT_FALSE(rule.ok());
+  EXPECT_EQ(rule.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(errors::ReasonOf(rule.status()), "INVALID_FAULT_RULE");
+  EXPECT_EQ(
+      std::string(rule.status().message()),
+      "rule:6:12: (document): aliases (*name) are not supported; write the "
+      "value out where it is used");
 }
 
 TEST(ScenarioParserTest, EveryShippedScenarioParses) {
