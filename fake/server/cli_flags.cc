@@ -1,21 +1,98 @@
 #include "fake/server/cli_flags.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <optional>
+#include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/flags/commandlineflag.h"
 #include "absl/flags/reflection.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 
+extern char** environ;
+
 namespace customerfake::cli {
+namespace {
+
+// Command-line names that differ from the flag's defined name.
+constexpr std::pair<absl::string_view, absl::string_view> kAliases[] = {
+    {"namespace", "ns"},  // a C++ keyword
+};
+
+// Flags of the fake's own command line, as opposed to those of libraries.
+bool IsOwnFlag(const absl::CommandLineFlag& flag) {
+  return flag.Filename().find("/fake/") != std::string::npos;
+}
+
+// The name a person writes, underscores kept: "max_namespaces", "namespace".
+std::string SpelledName(absl::string_view flag_name) {
+  for (const auto& [spelled, defined] : kAliases) {
+    if (flag_name == defined) return std::string(spelled);
+  }
+  return std::string(flag_name);
+}
+
+// Defined names of the flags whose value the last ParseFlags took from the
+// environment.
+absl::flat_hash_set<std::string>& EnvSetFlags() {
+  static auto* flags = new absl::flat_hash_set<std::string>();
+  return *flags;
+}
+
+// Sets from CUSTOMER_FAKE_* variables the flags not in `given` (the command
+// line wins). A variable that names no flag is an error.
+absl::Status ApplyEnvironment(const absl::flat_hash_set<std::string>& given) {
+  absl::flat_hash_map<std::string, absl::CommandLineFlag*> by_variable;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (IsOwnFlag(*flag) && name != "help") {
+      by_variable[EnvVarName(name)] = flag;
+    }
+  }
+  std::vector<std::string> variables;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    absl::string_view text = *entry;
+    if (absl::StartsWith(text, kEnvPrefix)) {
+      variables.emplace_back(text.substr(0, text.find('=')));
+    }
+  }
+  std::sort(variables.begin(), variables.end());  // the same first error
+  for (const std::string& variable : variables) {
+    auto it = by_variable.find(variable);
+    if (it == by_variable.end()) {
+      std::string flag = absl::StrReplaceAll(
+          absl::AsciiStrToLower(
+              absl::string_view(variable).substr(kEnvPrefix.size())),
+          {{"_", "-"}});
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown environment variable ", variable,
+                       ": there is no flag --", flag, " (see --help)"));
+    }
+    absl::CommandLineFlag* flag = it->second;
+    if (given.contains(flag->Name())) continue;
+    const char* value = std::getenv(variable.c_str());
+    if (value == nullptr || *value == '\0') continue;  // unset, as in compose
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad value \"", value, "\" for ", variable, ": ", error));
+    }
+    EnvSetFlags().insert(std::string(flag->Name()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<std::vector<std::string>> ParseFlags(
     absl::Span<char* const> args) {
   std::vector<std::string> positional;
-  absl::flat_hash_set<std::string> seen;
+  absl::flat_hash_set<std::string> given;  // defined names
   for (size_t i = 0; i < args.size(); ++i) {
     absl::string_view arg = args[i];
     if (arg == "--") {
@@ -36,7 +113,9 @@ absl::StatusOr<std::vector<std::string>> ParseFlags(
     // Flags are written with dashes on the command line (--max-namespaces)
     // and defined with underscores, as absl requires.
     std::string flag_name = absl::StrReplaceAll(name, {{"-", "_"}});
-    if (flag_name == "namespace") flag_name = "ns";  // a C++ keyword
+    for (const auto& [spelled, defined] : kAliases) {
+      if (flag_name == spelled) flag_name = std::string(defined);
+    }
     absl::CommandLineFlag* flag = absl::FindCommandLineFlag(flag_name);
     if (flag == nullptr && absl::StartsWith(flag_name, "no") && !value) {
       absl::CommandLineFlag* negated =
@@ -46,8 +125,7 @@ absl::StatusOr<std::vector<std::string>> ParseFlags(
         value = "false";
       }
     }
-    if (flag == nullptr ||
-        flag->Filename().find("/fake/") == std::string::npos) {
+    if (flag == nullptr || !IsOwnFlag(*flag)) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown flag --", name, " (see --help)"));
     }
@@ -61,8 +139,8 @@ absl::StatusOr<std::vector<std::string>> ParseFlags(
             absl::StrCat("flag --", name, " needs a value"));
       }
     }
-    if (flag->IsOfType<std::vector<std::string>>() &&
-        !seen.insert(std::string(flag->Name())).second) {
+    if (!given.insert(std::string(flag->Name())).second &&
+        flag->IsOfType<std::vector<std::string>>()) {
       value = absl::StrCat(flag->CurrentValue(), ",", *value);
     }
     std::string error;
@@ -71,7 +149,26 @@ absl::StatusOr<std::vector<std::string>> ParseFlags(
           absl::StrCat("bad value \"", *value, "\" for --", name, ": ", error));
     }
   }
+  EnvSetFlags().clear();
+  if (absl::Status status = ApplyEnvironment(given); !status.ok()) {
+    return status;
+  }
   return positional;
+}
+
+std::string EnvVarName(absl::string_view flag_name) {
+  return absl::StrCat(kEnvPrefix,
+                      absl::AsciiStrToUpper(SpelledName(flag_name)));
+}
+
+bool FromEnv(absl::string_view flag_name) {
+  return EnvSetFlags().contains(flag_name);
+}
+
+std::string FlagRef(absl::string_view flag_name) {
+  if (FromEnv(flag_name)) return EnvVarName(flag_name);
+  return absl::StrCat(
+      "--", absl::StrReplaceAll(SpelledName(flag_name), {{"_", "-"}}));
 }
 
 std::string FlagHelp(absl::Span<const absl::string_view> names) {

@@ -5,17 +5,36 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace customerfake::cli {
 
+// Every flag --foo-bar of the fake may also come from the environment
+// variable CUSTOMER_FAKE_FOO_BAR (--namespace from CUSTOMER_FAKE_NAMESPACE).
+inline constexpr absl::string_view kEnvPrefix = "CUSTOMER_FAKE_";
+
 // Sets the absl flags named in `args` ("--name=value", "--name value",
 // "--bool", "--nobool"); a flag of type std::vector<std::string> given more
-// than once collects all values. Returns the positional arguments, or an
-// error naming the first bad flag. Unlike absl::ParseCommandLine it never
-// exits, so the caller decides the exit code.
+// than once collects all values. Then sets every flag not given in `args`
+// from its environment variable, when that is set and not empty: the command
+// line wins. Returns the positional arguments, or an error naming the first
+// bad flag or variable (a CUSTOMER_FAKE_ variable that names no flag is one).
+// Unlike absl::ParseCommandLine it never exits, so the caller decides the
+// exit code.
 absl::StatusOr<std::vector<std::string>> ParseFlags(
     absl::Span<char* const> args);
+
+// The environment variable of a flag, by its defined name:
+// "max_namespaces" -> "CUSTOMER_FAKE_MAX_NAMESPACES".
+std::string EnvVarName(absl::string_view flag_name);
+
+// Whether the last ParseFlags took this flag's value from the environment.
+bool FromEnv(absl::string_view flag_name);
+
+// How a message names the flag: "--max-namespaces", or
+// "CUSTOMER_FAKE_MAX_NAMESPACES" when its value came from the environment.
+std::string FlagRef(absl::string_view flag_name);
 
 // "  --name  help (default: value)" lines for the given flags.
 std::string FlagHelp(absl::Span<const absl::string_view> names);

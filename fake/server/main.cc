@@ -96,8 +96,16 @@ Exit codes: 0 done; 1 the fake refused (or is not serving); 2 bad usage;
 serve prints "listening on HOST:PORT" as its first line, then serves until
 SIGTERM or SIGINT, lets calls in flight finish and exits 0.
 
+Every flag can also be set through the environment, --foo-bar as
+CUSTOMER_FAKE_FOO_BAR (e.g. CUSTOMER_FAKE_LISTEN=0.0.0.0:50051); a flag on
+the command line wins over its variable.
+
 Flags:
 )";
+
+using customerfake::cli::EnvVarName;
+using customerfake::cli::FlagRef;
+using customerfake::cli::FromEnv;
 
 int Fail(const std::string& message, int code) {
   std::cerr << "customer-fake: " << message << "\n";
@@ -139,8 +147,9 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
   if (std::string seed = absl::GetFlag(FLAGS_seed); !seed.empty()) {
     uint64_t value;
     if (!absl::SimpleAtoi(seed, &value)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "bad value \"", seed, "\" for --seed: not a non-negative integer"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad value \"", seed, "\" for ", FlagRef("seed"),
+                       ": not a non-negative integer"));
     }
     options.seed = value;
   }
@@ -148,8 +157,8 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
     customerfake::model::AuthMode mode;
     if (!customerfake::model::ParseAuthMode(auth, &mode)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("bad value \"", auth, "\" for --auth: use ",
-                       customerfake::model::kAuthModeNames));
+          absl::StrCat("bad value \"", auth, "\" for ", FlagRef("auth"),
+                       ": use ", customerfake::model::kAuthModeNames));
     }
     options.auth_mode = mode;
   }
@@ -158,9 +167,9 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
   for (const std::string& client : absl::GetFlag(FLAGS_oauth_client)) {
     size_t colon = client.find(':');
     if (colon == 0 || colon == std::string::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad value \"", client,
-                       "\" for --oauth-client: use CLIENT_ID:CLIENT_SECRET"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad value \"", client, "\" for ", FlagRef("oauth_client"),
+          ": use CLIENT_ID:CLIENT_SECRET"));
     }
     options.oauth_clients.push_back(
         {client.substr(0, colon), client.substr(colon + 1)});
@@ -168,10 +177,9 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
   if (std::string ttl = absl::GetFlag(FLAGS_oauth_token_ttl); !ttl.empty()) {
     absl::Duration duration;
     if (!absl::ParseDuration(ttl, &duration) || duration < absl::Seconds(1)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad value \"", ttl,
-                       "\" for --oauth-token-ttl: use a duration of at least "
-                       "1s, like 3600s or 2s"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad value \"", ttl, "\" for ", FlagRef("oauth_token_ttl"),
+          ": use a duration of at least 1s, like 3600s or 2s"));
     }
     options.oauth_token_ttl = duration;
   }
@@ -181,25 +189,26 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
       options.state_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
         absl::StrCat("bad value \"", absl::GetFlag(FLAGS_state_interval),
-                     "\" for --state-interval: use a positive duration like "
-                     "1s or 500ms"));
+                     "\" for ", FlagRef("state_interval"),
+                     ": use a positive duration like 1s or 500ms"));
   }
   if (!customerfake::core::ParseLogFormat(absl::GetFlag(FLAGS_log_format),
                                           &options.log_format)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("bad value \"", absl::GetFlag(FLAGS_log_format),
-                     "\" for --log-format: use text or json"));
+        absl::StrCat("bad value \"", absl::GetFlag(FLAGS_log_format), "\" for ",
+                     FlagRef("log_format"), ": use text or json"));
   }
   if (!customerfake::core::ParseLogLevel(absl::GetFlag(FLAGS_log_level),
                                          &options.log_level)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "bad value \"", absl::GetFlag(FLAGS_log_level),
-        "\" for --log-level: use debug, info, warn, error or off"));
+        "bad value \"", absl::GetFlag(FLAGS_log_level), "\" for ",
+        FlagRef("log_level"), ": use debug, info, warn, error or off"));
   }
   if (options.auth_mode == customerfake::model::AuthMode::kTokens &&
       options.tokens.empty()) {
-    return absl::InvalidArgumentError(
-        "--auth tokens needs at least one --token");
+    return absl::InvalidArgumentError(absl::StrCat(
+        FlagRef("auth"), FromEnv("auth") ? "=" : " ",
+        "tokens needs at least one --token (or ", EnvVarName("token"), ")"));
   }
   for (auto [name, value] :
        {std::pair{"max_namespaces", absl::GetFlag(FLAGS_max_namespaces)},
@@ -207,8 +216,7 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
         std::pair{"max_fault_rules", absl::GetFlag(FLAGS_max_fault_rules)}}) {
     if (value < 1) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--", absl::StrReplaceAll(name, {{"_", "-"}}),
-                       " must be at least 1, got ", value));
+          absl::StrCat(FlagRef(name), " must be at least 1, got ", value));
     }
   }
   options.max_namespaces = absl::GetFlag(FLAGS_max_namespaces);
@@ -321,9 +329,10 @@ int main(int argc, char** argv) {
     options.json = absl::GetFlag(FLAGS_json);
     if (!absl::ParseDuration(absl::GetFlag(FLAGS_timeout), &options.timeout) ||
         options.timeout <= absl::ZeroDuration()) {
-      return Fail(absl::StrCat("bad value \"", absl::GetFlag(FLAGS_timeout),
-                               "\" for --timeout: use a duration like 5s"),
-                  kExitBadUsage);
+      return Fail(
+          absl::StrCat("bad value \"", absl::GetFlag(FLAGS_timeout), "\" for ",
+                       FlagRef("timeout"), ": use a duration like 5s"),
+          kExitBadUsage);
     }
     return customerfake::cli::RunClientCommand(
         command, std::vector<std::string>(args->begin() + 1, args->end()),

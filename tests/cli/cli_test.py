@@ -41,10 +41,20 @@ customers:
 """
 
 
-def run(*args, timeout=TIMEOUT):
+def environment(extra=None):
+    """This process's environment without CUSTOMER_FAKE_* variables, plus
+    `extra`: a test sets exactly the variables it means."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("CUSTOMER_FAKE_")}
+    env.update(extra or {})
+    return env
+
+
+def run(*args, timeout=TIMEOUT, env=None):
     """Runs the binary to completion; a CompletedProcess with text output."""
     return subprocess.run([BINARY, *args], capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+                          timeout=timeout, stdin=subprocess.DEVNULL,
+                          env=environment(env))
 
 
 def describe(result):
@@ -64,13 +74,15 @@ def default_customers():
 class Server:
     """`customer-fake serve` in the background, stopped with SIGTERM."""
 
-    def __init__(self, *extra):
+    def __init__(self, *extra, env=None, flags=True):
+        """`flags`: pass --listen 127.0.0.1:0 --log-level off (else `env`
+        has to say where to listen)."""
         self.stderr = tempfile.TemporaryFile(mode="w+")
+        base = ["--listen", "127.0.0.1:0", "--log-level", "off"] if flags else []
         self.proc = subprocess.Popen(
-            [BINARY, "serve", "--listen", "127.0.0.1:0", "--log-level", "off",
-             *extra],
+            [BINARY, "serve", *base, *extra],
             stdout=subprocess.PIPE, stderr=self.stderr,
-            stdin=subprocess.DEVNULL, text=True)
+            stdin=subprocess.DEVNULL, text=True, env=environment(env))
         self.first_line = self._read_line(TIMEOUT)
         match = re.fullmatch(r"listening on (127\.0\.0\.1:\d+)\n",
                              self.first_line or "")
@@ -487,6 +499,165 @@ class ControlTokenTest(unittest.TestCase):
         result = run("health", "--addr", self.server.addr)
         self.assertEqual(result.returncode, 0, describe(result))
         self.assertEqual(result.stdout.strip(), "SERVING")
+
+
+class EnvironmentTest(unittest.TestCase):
+    """Flags from CUSTOMER_FAKE_* variables, as a container or CI service
+    sets them: the same checks as flags, errors name the variable, and the
+    command line wins."""
+
+    def assert_bad_usage_naming(self, result, *words):
+        self.assertEqual(result.returncode, 2, describe(result))
+        lines = result.stderr.splitlines()
+        self.assertEqual(len(lines), 1, describe(result))
+        for word in words:
+            self.assertIn(word, lines[0])
+        self.assertNotIn("listening on", result.stdout)
+
+    def test_serve_takes_listen_scenario_auth_and_tokens_from_env(self):
+        server = Server(flags=False, env={
+            "CUSTOMER_FAKE_LISTEN": "127.0.0.1:0",
+            "CUSTOMER_FAKE_LOG_LEVEL": "off",
+            "CUSTOMER_FAKE_SCENARIO": os.path.join(SCENARIOS, "default.yaml"),
+            "CUSTOMER_FAKE_AUTH": "tokens",
+            "CUSTOMER_FAKE_TOKEN": "env-token-1,env-token-2",
+            "CUSTOMER_FAKE_MAX_NAMESPACES": "2",
+        })
+        try:
+            exported = run("export", "--addr", server.addr)
+            self.assertEqual(exported.returncode, 0, describe(exported))
+            ids, _ = default_customers()
+            for customer_id in ids:
+                self.assertIn(customer_id, exported.stdout)
+            self.assertRegex(exported.stdout, r"mode: tokens")
+            self.assertRegex(exported.stdout,
+                             r'tokens: \["env-token-1", "env-token-2"\]')
+            # Two namespaces at most: "default" above and one more.
+            self.assertEqual(
+                run("reset", "--addr", server.addr, "--namespace",
+                    "second").returncode, 0)
+            third = run("reset", "--addr", server.addr, "--namespace",
+                        "third")
+            self.assertEqual(third.returncode, 1, describe(third))
+            self.assertEqual(server.read_stderr(), "")
+        finally:
+            self.assertEqual(server.terminate(), 0, server.read_stderr())
+            server.close()
+
+    def test_control_token_from_env(self):
+        server = Server(env={"CUSTOMER_FAKE_CONTROL_TOKEN": "env-secret"})
+        try:
+            refused = run("reset", "--addr", server.addr)
+            self.assertEqual(refused.returncode, 1, describe(refused))
+            self.assertIn("PERMISSION_DENIED", refused.stderr)
+            # The client commands read the same variable.
+            accepted = run("reset", "--addr", server.addr,
+                           env={"CUSTOMER_FAKE_CONTROL_TOKEN": "env-secret"})
+            self.assertEqual(accepted.returncode, 0, describe(accepted))
+        finally:
+            server.close()
+
+    def test_command_line_wins_over_env(self):
+        # The variable's value is not even checked when the flag is given.
+        server = Server("--scenario", os.path.join(SCENARIOS, "default.yaml"),
+                        "--auth", "none", env={
+                            "CUSTOMER_FAKE_LISTEN": "127.0.0.1:1",
+                            "CUSTOMER_FAKE_SCENARIO": os.path.join(
+                                SCENARIOS, "ci-tokens.yaml"),
+                            "CUSTOMER_FAKE_AUTH": "sometimes",
+                        })
+        try:
+            self.assertNotEqual(server.addr, "127.0.0.1:1")
+            exported = run("export", "--addr", server.addr).stdout
+            self.assertIn("test-customer@example.com", exported)
+            self.assertNotIn("erika.mustermann@example.de", exported)
+            self.assertRegex(exported, r"mode: none")
+        finally:
+            server.close()
+
+    def test_repeated_flag_on_the_command_line_ignores_the_env_list(self):
+        server = Server("--auth", "tokens", "--token", "a", "--token", "b",
+                        env={"CUSTOMER_FAKE_TOKEN": "from-env"})
+        try:
+            exported = run("export", "--addr", server.addr).stdout
+            self.assertRegex(exported, r'tokens: \["a", "b"\]')
+            self.assertNotIn("from-env", exported)
+        finally:
+            server.close()
+
+    def test_client_commands_take_addr_and_namespace_from_env(self):
+        server = Server()
+        try:
+            env = {"CUSTOMER_FAKE_ADDR": server.addr,
+                   "CUSTOMER_FAKE_NAMESPACE": "from-env"}
+            added = run("fault", "add", "{id: env-rule, method: GetCustomer, "
+                        "action: {code: UNAVAILABLE}}", env=env)
+            self.assertEqual(added.returncode, 0, describe(added))
+            listed = run("fault", "list", "--json", "--addr", server.addr,
+                         "--namespace", "from-env")
+            self.assertEqual(
+                [r["rule"]["id"]
+                 for r in json.loads(listed.stdout).get("rules", [])],
+                ["env-rule"])
+            elsewhere = run("fault", "list", "--json", env={
+                **env, "CUSTOMER_FAKE_NAMESPACE": "default"})
+            self.assertEqual(json.loads(elsewhere.stdout).get("rules", []),
+                             [], describe(elsewhere))
+        finally:
+            server.close()
+
+    def test_bad_values_name_the_variable(self):
+        cases = [
+            ({"CUSTOMER_FAKE_AUTH": "sometimes"}, "sometimes"),
+            ({"CUSTOMER_FAKE_LOG_FORMAT": "xml"}, "xml"),
+            ({"CUSTOMER_FAKE_LOG_LEVEL": "loud"}, "loud"),
+            ({"CUSTOMER_FAKE_SEED": "-1"}, "-1"),
+            ({"CUSTOMER_FAKE_MAX_NAMESPACES": "many"}, "many"),
+            ({"CUSTOMER_FAKE_JOURNAL_ENTRIES": "0"}, "got 0"),
+            ({"CUSTOMER_FAKE_AUTH": "tokens"}, "CUSTOMER_FAKE_TOKEN"),
+        ]
+        for env, word in cases:
+            with self.subTest(env=env):
+                result = run("serve", "--listen", "127.0.0.1:0", env=env)
+                (variable,) = env
+                self.assert_bad_usage_naming(result, variable, word)
+                flag = "--" + variable[len("CUSTOMER_FAKE_"):].lower()
+                self.assertNotIn(flag.replace("_", "-") + " ", result.stderr)
+
+    def test_bad_client_value_names_the_variable(self):
+        result = run("health", "--addr", "127.0.0.1:1",
+                     env={"CUSTOMER_FAKE_TIMEOUT": "soon"})
+        self.assert_bad_usage_naming(result, "CUSTOMER_FAKE_TIMEOUT", "soon")
+
+    def test_unknown_variable_is_bad_usage_naming_it(self):
+        for command in (["serve", "--listen", "127.0.0.1:0"], ["health"],
+                        ["validate", os.path.join(SCENARIOS, "default.yaml")]):
+            with self.subTest(command=command):
+                result = run(*command,
+                             env={"CUSTOMER_FAKE_LISTEN_ADDRESS": "0.0.0.0:1"})
+                self.assert_bad_usage_naming(
+                    result, "CUSTOMER_FAKE_LISTEN_ADDRESS", "--listen-address")
+        # help is no variable: only a command line asks for help.
+        result = run("serve", "--listen", "127.0.0.1:0",
+                     env={"CUSTOMER_FAKE_HELP": "true"})
+        self.assert_bad_usage_naming(result, "CUSTOMER_FAKE_HELP")
+
+    def test_empty_variable_counts_as_unset(self):
+        server = Server(env={"CUSTOMER_FAKE_SCENARIO": "",
+                             "CUSTOMER_FAKE_MAX_NAMESPACES": "",
+                             "CUSTOMER_FAKE_AUTH": ""})
+        try:
+            exported = run("export", "--addr", server.addr)
+            self.assertEqual(exported.returncode, 0, describe(exported))
+            self.assertRegex(exported.stdout, r"(?m)^customers:\n  \[\]")
+            self.assertRegex(exported.stdout, r"mode: any_bearer")
+        finally:
+            server.close()
+
+    def test_help_tells_about_the_environment(self):
+        result = run("--help")
+        self.assertIn("CUSTOMER_FAKE_FOO_BAR", result.stdout)
+        self.assertIn("command line wins", result.stdout)
 
 
 class SignalTest(unittest.TestCase):

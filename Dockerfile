@@ -1,0 +1,73 @@
+# customer-fake as a container image: the fake serving on 0.0.0.0:50051 with
+# scenarios/default.yaml, configured through CUSTOMER_FAKE_* variables (every
+# flag of `customer-fake serve` has one; see docs/cli.md).
+#
+#   docker build -t customer-fake .
+#   docker run --rm -p 50051:50051 customer-fake
+#
+# Both stages are Debian 12. BUILD_IMAGE and RUNTIME_IMAGE let a build use a
+# locally made base instead (scripts/container-check makes one with
+# debootstrap from the machine's own Debian mirror).
+ARG BUILD_IMAGE=debian:bookworm
+ARG RUNTIME_IMAGE=debian:bookworm-slim
+
+# ---- build: only the customer-fake target, no tests, no benchmarks ----------
+FROM ${BUILD_IMAGE} AS build
+ARG JOBS=2
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      cmake ninja-build g++ pkg-config dpkg-dev \
+      libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
+      libabsl-dev libyaml-cpp-dev libcpp-httplib-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY CMakeLists.txt ./
+COPY cmake/ cmake/
+COPY protos/ protos/
+COPY fake/ fake/
+RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCUSTOMER_FAKE_BUILD_TESTS=OFF -DCUSTOMER_FAKE_BUILD_BENCH=OFF \
+      -DCUSTOMER_FAKE_INSTALL=OFF \
+ && cmake --build /build --target customer-fake -j "${JOBS}" \
+ && strip /build/fake/customer-fake
+# The Debian packages holding the binary's shared libraries, as
+# dpkg-shlibdeps finds them: the runtime stage installs these and no more.
+RUN mkdir -p /tmp/shlibs/debian && touch /tmp/shlibs/debian/control \
+ && cd /tmp/shlibs \
+ && dpkg-shlibdeps -O /build/fake/customer-fake 2>/dev/null \
+    | sed -e 's/^shlibs:Depends=//' -e 's/ ([^)]*)//g' | tr ',' '\n' \
+    | tr -d ' ' | grep . > /build/runtime-packages \
+ && cat /build/runtime-packages
+
+# ---- runtime: the binary, its libraries, the scenarios ----------------------
+FROM ${RUNTIME_IMAGE}
+COPY --from=build /build/runtime-packages /tmp/runtime-packages
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive xargs -a /tmp/runtime-packages \
+      apt-get install -y --no-install-recommends \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages \
+ && useradd --system --uid 10001 --user-group --no-create-home \
+      --home-dir /nonexistent --shell /usr/sbin/nologin customer-fake \
+ && install -d -o 10001 -g 10001 /state
+COPY --from=build /build/fake/customer-fake /usr/local/bin/customer-fake
+# Baked in; mount a folder of your own on /scenarios to replace them.
+COPY scenarios/ /scenarios/
+USER 10001:10001
+# The binary's own default is loopback; in a container it has to be 0.0.0.0.
+# The control service shares the API port unless CUSTOMER_FAKE_CONTROL_LISTEN
+# is set.
+ENV CUSTOMER_FAKE_LISTEN=0.0.0.0:50051 \
+    CUSTOMER_FAKE_SCENARIO=/scenarios/default.yaml
+# /state is writable by the fake's user: mount a volume there and set
+# CUSTOMER_FAKE_STATE_FILE=/state/state.yaml to keep the sandbox's state.
+# The OAuth token endpoint: CUSTOMER_FAKE_OAUTH_LISTEN=0.0.0.0:8080.
+EXPOSE 50051 8080
+STOPSIGNAL SIGTERM
+# grpc.health.v1 on the port CUSTOMER_FAKE_LISTEN names.
+HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
+  CMD customer-fake health --addr "127.0.0.1:${CUSTOMER_FAKE_LISTEN##*:}" --timeout 2s || exit 1
+LABEL org.opencontainers.image.title="customer-fake" \
+      org.opencontainers.image.description="In-memory fake of MOIA's Trip API CustomerService (gRPC)"
+ENTRYPOINT ["customer-fake"]
+CMD ["serve"]
