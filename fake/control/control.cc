@@ -10,8 +10,26 @@
 #include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
 #include "fake/state/baseline.h"
+#include "fake/state/registry.h"
 
 namespace customerfake::control {
+
+namespace {
+
+// An entry's size in a ListCallsResponse, near enough: its strings (the
+// request as JSON) and room for the fixed fields.
+size_t EncodedBytes(const journal::CallRecord& call) {
+  size_t bytes = call.method.size() + call.RequestJson().size() +
+                 call.reason.size() + call.message.size() +
+                 call.fault_rule.size() + 128;
+  for (const auto& [key, value] : call.metadata) {
+    // -bin values are sent as base64.
+    bytes += key.size() + value.size() * 4 / 3 + 8;
+  }
+  return bytes;
+}
+
+}  // namespace
 
 Control::Control(core::Core& core) : core_(core) {}
 
@@ -26,7 +44,7 @@ absl::StatusOr<Control::Loaded> Control::LoadScenario(
     absl::string_view ns, absl::string_view yaml, absl::string_view source) {
   // Parsed and checked completely before the namespace is touched.
   absl::StatusOr<model::Scenario> scenario =
-      scenario::ParseScenario(yaml, source);
+      scenario::ParseScenario(yaml, source, nullptr, core_.scenario_limits());
   if (!scenario.ok()) return scenario.status();
   auto space = core_.namespaces().GetOrCreate(ns);
   if (!space.ok()) return space.status();
@@ -42,7 +60,13 @@ absl::StatusOr<Control::Loaded> Control::LoadScenario(
 absl::StatusOr<std::string> Control::ExportState(absl::string_view ns) {
   auto space = core_.namespaces().GetOrCreate(ns);
   if (!space.ok()) return space.status();
-  return scenario::WriteScenario((*space)->Export());
+  std::string yaml = scenario::WriteScenario((*space)->Export());
+  if (yaml.size() > core_.max_response_bytes()) {
+    return errors::ResponseTooLarge(
+        absl::StrCat("the state of namespace \"", ns, "\" as YAML"),
+        yaml.size(), core_.max_response_bytes());
+  }
+  return yaml;
 }
 
 absl::StatusOr<std::string> Control::AddFaultRule(absl::string_view ns,
@@ -113,6 +137,21 @@ absl::StatusOr<Control::CallPage> Control::ListCalls(
   journal::Journal::Page page = (*space)->journal().List(
       method, after,
       page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize));
+  // A page stops early rather than pass the message limit; an entry that
+  // alone does not fit is refused by name.
+  size_t bytes = 0;
+  for (size_t i = 0; i < page.calls.size(); ++i) {
+    bytes += EncodedBytes(page.calls[i]);
+    if (bytes <= core_.max_response_bytes()) continue;
+    if (i == 0) {
+      return errors::ResponseTooLarge(
+          absl::StrCat("journal entry ", page.calls[0].sequence), bytes,
+          core_.max_response_bytes());
+    }
+    page.calls.resize(i);
+    page.more = true;
+    break;
+  }
   CallPage out;
   if (page.more) {
     expected.set_after_key(page.calls.back().sequence);
@@ -130,6 +169,7 @@ absl::Status Control::ClearCalls(absl::string_view ns) {
 }
 
 absl::Status Control::DeleteNamespace(absl::string_view ns) {
+  if (!state::IsValidNamespaceName(ns)) return errors::InvalidNamespace(ns);
   if (!core_.namespaces().Delete(ns)) {
     return errors::NamespaceNotFound(ns);
   }

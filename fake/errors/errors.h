@@ -44,10 +44,22 @@ inline constexpr absl::string_view kFaultRuleLimitReached =
     "FAULT_RULE_LIMIT_REACHED";
 inline constexpr absl::string_view kPermissionDenied = "PERMISSION_DENIED";
 inline constexpr absl::string_view kNamespaceNotFound = "NAMESPACE_NOT_FOUND";
+inline constexpr absl::string_view kFlagLimitReached = "FLAG_LIMIT_REACHED";
+inline constexpr absl::string_view kScenarioTooLarge = "SCENARIO_TOO_LARGE";
+inline constexpr absl::string_view kResponseTooLarge = "RESPONSE_TOO_LARGE";
+inline constexpr absl::string_view kMalformedRequest = "MALFORMED_REQUEST";
+
+// At most this many bytes of an error message reach the client. gRPC clients
+// refuse response headers over 8 KiB by default, and a message travels twice
+// (grpc-message and google.rpc.Status in grpc-status-details-bin).
+inline constexpr size_t kMaxErrorMessageBytes = 2048;
+// The same for each ErrorInfo metadata value (they echo request fields).
+inline constexpr size_t kMaxErrorMetadataBytes = 256;
 
 using Metadata = std::map<std::string, std::string>;
 
-// A status with an ErrorInfo reason and metadata attached.
+// A status with an ErrorInfo reason and metadata attached; the message and
+// metadata values are made Printable.
 absl::Status Error(absl::StatusCode code, absl::string_view reason,
                    absl::string_view message, const Metadata& metadata = {});
 
@@ -73,6 +85,25 @@ absl::Status FaultRuleNotFound(absl::string_view id);
 absl::Status FaultRuleLimitReached(size_t limit);
 absl::Status PermissionDenied(absl::string_view why);
 absl::Status NamespaceNotFound(absl::string_view name);
+absl::Status FlagLimitReached(size_t limit);
+// `what` names the source ("request", a file path); `flag` the setting.
+absl::Status ScenarioTooLarge(absl::string_view what, size_t bytes,
+                              size_t limit);
+absl::Status ResponseTooLarge(absl::string_view what, size_t bytes,
+                              size_t limit);
+// A request whose bytes do not parse as `type` (e.g. invalid UTF-8 in a
+// string field).
+absl::Status MalformedRequest(absl::string_view method, absl::string_view type);
+
+// `text` as valid UTF-8 of at most `max_bytes` plus a short suffix: invalid
+// byte sequences become U+FFFD, and a longer text is cut at a character
+// boundary and ends with "...(N more bytes)". Error() passes the message,
+// reason and metadata through it, so request fields echoed in an error
+// break neither the answer's size nor proto3's UTF-8 rule.
+std::string Printable(absl::string_view text, size_t max_bytes);
+// The offset of the first byte of `text` that is not part of valid UTF-8;
+// npos when all of it is.
+size_t InvalidUtf8Offset(absl::string_view text);
 
 // Adds a google.rpc.RetryInfo detail to `status`.
 void SetRetryDelay(absl::Status& status, absl::Duration delay);

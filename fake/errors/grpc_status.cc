@@ -19,7 +19,9 @@ grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain,
                           Details details) {
   if (status.ok()) return grpc::Status::OK;
   auto code = static_cast<grpc::StatusCode>(status.code());
-  std::string message(status.message());
+  // Statuses made by Error() are bounded already; others (gRPC's, absl's)
+  // are bounded here.
+  std::string message = Printable(status.message(), kMaxErrorMessageBytes);
   if (details == Details::kCodesOnly) return grpc::Status(code, message);
 
   google::rpc::Status rpc_status;
@@ -33,7 +35,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain,
       has_error_info = true;
       google::rpc::ErrorInfo info;
       info.ParseFromString(std::string(payload));
-      info.set_domain(std::string(domain));
+      info.set_domain(Printable(domain, kMaxErrorMetadataBytes));
       any->set_value(info.SerializeAsString());
     } else {
       any->set_value(std::string(payload));
@@ -43,7 +45,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain,
     // Every error carries ErrorInfo; a bare status gets its code as reason.
     google::rpc::ErrorInfo info;
     info.set_reason(CodeName(status.code()));
-    info.set_domain(std::string(domain));
+    info.set_domain(Printable(domain, kMaxErrorMetadataBytes));
     rpc_status.add_details()->PackFrom(info);
   }
   grpc::Status out;

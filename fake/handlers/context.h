@@ -13,6 +13,8 @@ struct RequestContext {
   state::Namespace& ns;
   const model::Settings& settings;
   const PageTokenCodec& tokens;
+  // A list page stops early rather than grow past this (the message limit).
+  size_t max_response_bytes = SIZE_MAX;
 };
 
 }  // namespace customerfake::handlers

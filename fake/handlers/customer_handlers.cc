@@ -94,7 +94,8 @@ absl::Status ListCustomers(const RequestContext& ctx,
   if (!start.ok()) return start.status();
   internal::PageToken& token = start->token;
   absl::StatusOr<state::Namespace::CustomerPage> page =
-      ctx.ns.List(token.after_key(), start->size, token.generation());
+      ctx.ns.List(token.after_key(), start->size, token.generation(),
+                  ctx.max_response_bytes);
   if (!page.ok()) return page.status();
   for (const model::CustomerRecord& record : page->customers) {
     ToProto(record, response->add_customers());

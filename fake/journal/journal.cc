@@ -1,7 +1,10 @@
 #include "fake/journal/journal.h"
 
+#include <functional>
 #include <memory>
+#include <string_view>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -27,12 +30,39 @@ std::string CallRecord::RequestJson() const {
   return json;
 }
 
-Journal::Journal(size_t max_entries) : max_entries_(max_entries) {}
+namespace {
+
+// What an entry costs, roughly: the strings it holds.
+size_t EntryBytes(const CallRecord& record) {
+  size_t bytes = sizeof(CallRecord) + record.method.size() +
+                 record.request_bytes.size() + record.reason.size() +
+                 record.message.size() + record.fault_rule.size();
+  for (const auto& [key, value] : record.metadata) {
+    bytes += key.size() + value.size();
+  }
+  return bytes;
+}
+
+// Method and a 128-bit hash of the request: two independent 64-bit hashes.
+std::string AttemptKey(absl::string_view method,
+                       absl::string_view request_bytes) {
+  const uint64_t a = absl::Hash<absl::string_view>{}(request_bytes);
+  const uint64_t b = std::hash<std::string_view>{}(
+      std::string_view(request_bytes.data(), request_bytes.size()));
+  return absl::StrCat(method, "\n", absl::Hex(a, absl::kZeroPad16),
+                      absl::Hex(b, absl::kZeroPad16), ":",
+                      request_bytes.size());
+}
+
+}  // namespace
+
+Journal::Journal(size_t max_entries, size_t max_bytes)
+    : max_entries_(max_entries), max_bytes_(max_bytes) {}
 
 Journal::Attempt Journal::Arrive(absl::string_view method,
                                  absl::string_view request_bytes,
                                  absl::Time now) {
-  std::string key = absl::StrCat(method, "\n", request_bytes);
+  std::string key = AttemptKey(method, request_bytes);
   absl::MutexLock lock(&mu_);
   if (seen_.size() >= max_entries_ && !seen_.contains(key)) seen_.clear();
   Seen& seen = seen_[key];
@@ -46,8 +76,13 @@ Journal::Attempt Journal::Arrive(absl::string_view method,
 void Journal::Record(CallRecord record) {
   absl::MutexLock lock(&mu_);
   record.sequence = next_sequence_++;
+  bytes_ += EntryBytes(record);
   entries_.push_back(std::move(record));
-  while (entries_.size() > max_entries_) entries_.pop_front();
+  while (entries_.size() > max_entries_ ||
+         (bytes_ > max_bytes_ && entries_.size() > 1)) {
+    bytes_ -= EntryBytes(entries_.front());
+    entries_.pop_front();
+  }
 }
 
 Journal::Page Journal::List(absl::string_view method, uint64_t after_sequence,
@@ -78,6 +113,7 @@ Journal::Page Journal::List(absl::string_view method, uint64_t after_sequence,
 void Journal::Clear() {
   absl::MutexLock lock(&mu_);
   entries_.clear();
+  bytes_ = 0;
   seen_.clear();
 }
 

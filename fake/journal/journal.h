@@ -39,11 +39,13 @@ struct CallRecord {
 };
 
 // The bounded call journal of one namespace: the oldest entries are dropped
-// first. Also counts attempts: how often an equal request (same method, same
-// serialized request) arrived before, and when the previous one did.
+// first, beyond `max_entries` or `max_bytes` (requests, metadata and
+// messages; the newest entry is kept whatever its size). Also counts
+// attempts: how often an equal request (same method, same serialized
+// request) arrived before, and when the previous one did.
 class Journal {
  public:
-  explicit Journal(size_t max_entries);
+  Journal(size_t max_entries, size_t max_bytes);
 
   struct Attempt {
     int number = 1;
@@ -68,15 +70,18 @@ class Journal {
 
  private:
   const size_t max_entries_;
+  const size_t max_bytes_;
   mutable absl::Mutex mu_;
   std::deque<CallRecord> entries_ ABSL_GUARDED_BY(mu_);
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;  // of entries_
   uint64_t next_sequence_ ABSL_GUARDED_BY(mu_) = 1;
   struct Seen {
     int count = 0;
     absl::Time last;
   };
-  // Keyed by method + request bytes. Bounded like the entries: when it grows
-  // past max_entries it is emptied, and attempt numbers start again at 1.
+  // Keyed by method + a 128-bit hash of the request bytes, so a big request
+  // is not kept twice. Bounded like the entries: when it grows past
+  // max_entries it is emptied, and attempt numbers start again at 1.
   absl::flat_hash_map<std::string, Seen> seen_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -32,6 +32,17 @@ std::optional<absl::StatusCode> ReadCode(const YAML::Node& node,
   return std::nullopt;
 }
 
+// Error text longer than a client accepts would be cut on every answer;
+// refused up front instead.
+bool FitsAnError(const YAML::Node& node, const std::string& key,
+                 absl::string_view text, size_t max_bytes, YamlReader& reader) {
+  if (text.size() <= max_bytes) return true;
+  reader.Report(node, key,
+                absl::StrCat("has ", text.size(), " bytes; at most ", max_bytes,
+                             " fit in an error a gRPC client accepts"));
+  return false;
+}
+
 void ReadAction(const YAML::Node& node, const std::string& key,
                 YamlReader& reader, model::FaultAction& action) {
   if (!reader.Map(node, key,
@@ -46,11 +57,28 @@ void ReadAction(const YAML::Node& node, const std::string& key,
     if (name == "code") {
       if (auto code = ReadCode(value, at, reader)) action.code = *code;
     } else if (name == "message") {
-      if (auto text = reader.String(value, at)) action.message = *text;
+      if (auto text = reader.String(value, at);
+          text && FitsAnError(value, at, *text, errors::kMaxErrorMessageBytes,
+                              reader)) {
+        action.message = *text;
+      }
     } else if (name == "reason") {
-      if (auto text = reader.String(value, at)) action.reason = *text;
+      if (auto text = reader.String(value, at);
+          text && FitsAnError(value, at, *text, errors::kMaxErrorMetadataBytes,
+                              reader)) {
+        action.reason = *text;
+      }
     } else if (name == "error_metadata") {
-      if (auto map = reader.StringMap(value, at)) action.error_metadata = *map;
+      if (auto map = reader.StringMap(value, at)) {
+        bool fits = true;
+        for (const auto& [key, text] : *map) {
+          fits &= FitsAnError(value, SubKey(at, key), key,
+                              errors::kMaxErrorMetadataBytes, reader) &&
+                  FitsAnError(value, SubKey(at, key), text,
+                              errors::kMaxErrorMetadataBytes, reader);
+        }
+        if (fits) action.error_metadata = *map;
+      }
     } else if (name == "retry_delay") {
       action.retry_delay = reader.Duration(value, at);
     } else if (name == "delay") {
@@ -58,11 +86,17 @@ void ReadAction(const YAML::Node& node, const std::string& key,
     } else if (name == "hang") {
       if (auto hang = reader.Bool(value, at)) action.hang = *hang;
     } else if (name == "response") {
-      if (value.IsMap()) {
-        action.response_json = YamlToJson(value);
-      } else {
+      if (!value.IsMap()) {
         reader.Report(value, at,
                       "must be a mapping: the JSON form of the response");
+      } else if (auto json = YamlToJson(value, kMaxResponseJsonBytes)) {
+        action.response_json = *std::move(json);
+      } else {
+        reader.Report(
+            value, at,
+            absl::StrCat("expands to more than ", kMaxResponseJsonBytes,
+                         " bytes of JSON (aliases repeat their "
+                         "anchor's whole tree)"));
       }
     }
   }
@@ -133,18 +167,13 @@ absl::StatusOr<model::FaultRule> ParseFaultRule(absl::string_view yaml,
                                                 absl::string_view source) {
   YamlReader reader;
   model::FaultRule rule;
-  try {
-    if (std::optional<YAML::Mark> alias = FindAlias(yaml)) {
-      return errors::InvalidFaultRule(
-          FormatProblems(source, {{alias->line + 1, alias->column + 1, "",
-                                   std::string(kAliasProblem)}}));
-    }
-    YAML::Node root = YAML::Load(std::string(yaml));
-    if (ReadFaultRule(root, "", reader, rule)) return rule;
-  } catch (const YAML::Exception& e) {
-    return errors::InvalidFaultRule(absl::StrCat(
-        source, ":", e.mark.line + 1, ":", e.mark.column + 1, ": ", e.msg));
+  YAML::Node root;
+  if (std::vector<Problem> problems =
+          ParseYaml(yaml, &root, 4 * kMaxResponseJsonBytes);
+      !problems.empty()) {
+    return errors::InvalidFaultRule(FormatProblems(source, problems));
   }
+  if (ReadFaultRule(root, "", reader, rule)) return rule;
   return errors::InvalidFaultRule(FormatProblems(source, reader.problems()));
 }
 

@@ -1,8 +1,8 @@
 #include "fake/scenario/scenario_parser.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
@@ -18,9 +18,12 @@ constexpr int64_t kMaxPageSize = 1 << 20;
 
 class ScenarioReader {
  public:
-  explicit ScenarioReader(model::Scenario& scenario) : scenario_(scenario) {}
+  ScenarioReader(model::Scenario& scenario, const ScenarioLimits& limits)
+      : scenario_(scenario), limits_(limits) {}
 
   void Read(const YAML::Node& root) {
+    // The server's --max-customers unless the scenario says otherwise.
+    scenario_.settings.max_customers = limits_.default_max_customers;
     if (root.IsNull()) return;  // an empty file is an empty scenario
     if (!reader_.Map(root, "",
                      {"version", "settings", "flags", "customers", "faults"})) {
@@ -219,6 +222,15 @@ class ScenarioReader {
 
   void ReadCustomers(const YAML::Node& node) {
     if (!reader_.Sequence(node, "customers")) return;
+    // Counted before reading, so that a huge list costs nothing.
+    const int64_t limit = scenario_.settings.max_customers;
+    if (static_cast<int64_t>(node.size()) > limit) {
+      reader_.Report(node, "customers",
+                     absl::StrCat(node.size(),
+                                  " customers exceed settings.max_customers (",
+                                  limit, ")"));
+      return;
+    }
     // Customers may set read-only flags; the other flag rules apply.
     model::Settings flag_settings = scenario_.settings;
     flag_settings.read_only_flags.clear();
@@ -255,13 +267,6 @@ class ScenarioReader {
                           customer.flags);
       }
     }
-    const int64_t limit = scenario_.settings.max_customers;
-    if (static_cast<int64_t>(scenario_.customers.size()) > limit) {
-      reader_.Report(node, "customers",
-                     absl::StrCat(scenario_.customers.size(),
-                                  " customers exceed settings.max_customers (",
-                                  limit, ")"));
-    }
   }
 
   void ReadCustomerFields(const YAML::Node& item, const std::string& key,
@@ -293,6 +298,13 @@ class ScenarioReader {
   void ReadCustomerFlags(const YAML::Node& node, const std::string& key,
                          const model::Settings& settings,
                          std::vector<std::string>& out) {
+    if (node.IsSequence() && node.size() > limits_.max_customer_flags) {
+      reader_.Report(node, key,
+                     absl::StrCat(node.size(), " flags exceed the limit of ",
+                                  limits_.max_customer_flags,
+                                  " per customer (--max-customer-flags)"));
+      return;
+    }
     auto flags = reader_.StringList(node, key);
     if (!flags) return;
     for (size_t i = 0; i < flags->size(); ++i) {
@@ -308,6 +320,14 @@ class ScenarioReader {
 
   void ReadFaults(const YAML::Node& node) {
     if (!reader_.Sequence(node, "faults")) return;
+    if (node.size() > limits_.max_fault_rules) {
+      reader_.Report(
+          node, "faults",
+          absl::StrCat(node.size(), " fault rules exceed the limit of ",
+                       limits_.max_fault_rules,
+                       " per namespace (--max-fault-rules)"));
+      return;
+    }
     absl::flat_hash_map<std::string, size_t> seen_ids;
     for (size_t i = 0; i < node.size(); ++i) {
       std::string key = IndexKey("faults", i);
@@ -325,55 +345,100 @@ class ScenarioReader {
   }
 
   model::Scenario& scenario_;
+  const ScenarioLimits& limits_;
   YamlReader reader_;
 };
+
+// The problems that fit in one error message, then how many did not.
+std::string ProblemsMessage(absl::string_view source,
+                            const std::vector<Problem>& problems,
+                            size_t unlisted) {
+  // Room for the last line, which says how many are missing.
+  constexpr size_t kBudget = errors::kMaxErrorMessageBytes - 120;
+  std::string message;
+  size_t listed = 0;
+  for (const Problem& problem : problems) {
+    std::string line = FormatProblems(source, {problem});
+    if (listed > 0 && message.size() + line.size() + 1 > kBudget) break;
+    absl::StrAppend(&message, listed > 0 ? "\n" : "", line);
+    ++listed;
+  }
+  if (size_t more = problems.size() - listed + unlisted; more > 0) {
+    absl::StrAppend(&message, "\n", source, ": and ", more,
+                    " more problems (customer-fake validate lists up to ",
+                    kMaxProblems, ")");
+  }
+  return message;
+}
 
 }  // namespace
 
 absl::StatusOr<model::Scenario> ParseScenario(absl::string_view yaml,
                                               absl::string_view source,
-                                              std::vector<Problem>* problems) {
-  std::vector<Problem> found;
+                                              std::vector<Problem>* problems,
+                                              const ScenarioLimits& limits) {
+  if (yaml.size() > limits.max_bytes) {
+    return errors::ScenarioTooLarge(source, yaml.size(), limits.max_bytes);
+  }
   model::Scenario scenario;
-  if (yaml.size() > kMaxScenarioBytes) {
-    found.push_back(
-        {1, 1, "",
-         absl::StrCat("the scenario has ", yaml.size(), " bytes; at most ",
-                      kMaxScenarioBytes, " are allowed")});
-  } else {
-    try {
-      if (std::optional<YAML::Mark> alias = FindAlias(yaml)) {
-        found.push_back({alias->line + 1, alias->column + 1, "",
-                         std::string(kAliasProblem)});
-      } else {
-        ScenarioReader reader(scenario);
-        reader.Read(YAML::Load(std::string(yaml)));
-        found = reader.reader().problems();
-      }
-    } catch (const YAML::Exception& e) {
-      found.push_back({e.mark.line + 1, e.mark.column + 1, "",
-                       absl::StrCat("not valid YAML: ", e.msg)});
-    }
+  YAML::Node root;
+  std::vector<Problem> found = ParseYaml(yaml, &root, limits.max_bytes);
+  size_t unlisted = 0;
+  if (found.empty()) {
+    ScenarioReader reader(scenario, limits);
+    reader.Read(root);
+    found = reader.reader().problems();
+    unlisted = reader.reader().unlisted();
   }
   if (found.empty()) return scenario;
   std::stable_sort(
       found.begin(), found.end(), [](const Problem& a, const Problem& b) {
         return std::tie(a.line, a.column) < std::tie(b.line, b.column);
       });
-  std::string message = FormatProblems(source, found);
-  if (problems != nullptr) *problems = std::move(found);
+  std::string message = ProblemsMessage(source, found, unlisted);
+  if (problems != nullptr) {
+    *problems = std::move(found);
+    if (unlisted > 0) {
+      problems->push_back(
+          {0, 0, "", absl::StrCat("and ", unlisted, " more problems")});
+    }
+  }
   return errors::InvalidScenario(message);
 }
 
-absl::StatusOr<model::Scenario> LoadScenarioFile(const std::string& path) {
+absl::StatusOr<model::Scenario> LoadScenarioFile(const std::string& path,
+                                                 std::vector<Problem>* problems,
+                                                 const ScenarioLimits& limits) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": is a directory, not a scenario file"));
+  }
+  // A regular file's size is known before reading, so a huge one is refused
+  // without loading it.
+  if (const uintmax_t size = std::filesystem::file_size(path, error);
+      !error && size > limits.max_bytes) {
+    return errors::ScenarioTooLarge(path, size, limits.max_bytes);
+  }
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     return absl::NotFoundError(
         absl::StrCat(path, ": cannot open the scenario file"));
   }
-  std::stringstream text;
-  text << file.rdbuf();
-  return ParseScenario(text.str(), path);
+  // Others (a pipe) are read up to one byte past the limit.
+  std::string text;
+  char buffer[1 << 16];
+  while (file.read(buffer, sizeof(buffer)) || file.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(file.gcount()));
+    if (text.size() > limits.max_bytes) {
+      return errors::ScenarioTooLarge(path, text.size(), limits.max_bytes);
+    }
+  }
+  if (file.bad()) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot read the scenario file"));
+  }
+  return ParseScenario(text, path, problems, limits);
 }
 
 }  // namespace customerfake::scenario

@@ -12,19 +12,44 @@
 
 namespace customerfake::scenario {
 
-// Scenarios larger than this are refused before parsing.
+// The default of --max-scenario-bytes: larger scenarios are refused before
+// parsing.
 inline constexpr size_t kMaxScenarioBytes = 64 << 20;
+// The defaults of --max-customers (the default of settings.max_customers)
+// and --max-customer-flags.
+inline constexpr int64_t kMaxCustomers = 100000;
+inline constexpr size_t kMaxCustomerFlags = 1000;
+// A fault rule's `response` may expand to at most this much JSON. Aliases
+// can repeat an anchor exponentially ("billion laughs"), so the expansion
+// is counted, not the text.
+inline constexpr size_t kMaxResponseJsonBytes = 1 << 20;
+
+// What a scenario may hold; the server's limits.
+struct ScenarioLimits {
+  size_t max_bytes = kMaxScenarioBytes;  // --max-scenario-bytes
+  // settings.max_customers when the scenario does not set it.
+  int64_t default_max_customers = kMaxCustomers;
+  size_t max_customer_flags = kMaxCustomerFlags;  // flags of one customer
+  size_t max_fault_rules = 1000;                  // --max-fault-rules
+};
 
 // Parses scenario YAML. On failure returns INVALID_ARGUMENT (reason
-// INVALID_SCENARIO) whose message lists every problem, one per line, as
-// "source:line:column: key.path: what is wrong"; `problems` receives them
-// when not null. Customer data is checked by CreateCustomer's rules.
+// INVALID_SCENARIO) whose message lists the problems, one per line, as
+// "source:line:column: key.path: what is wrong", as many as fit in an error
+// message (errors::kMaxErrorMessageBytes); `problems` receives all of them
+// (up to kMaxProblems) when not null. Customer data is checked by
+// CreateCustomer's rules. Text over limits.max_bytes is RESOURCE_EXHAUSTED
+// (reason SCENARIO_TOO_LARGE), refused before parsing.
 absl::StatusOr<model::Scenario> ParseScenario(
     absl::string_view yaml, absl::string_view source,
-    std::vector<Problem>* problems = nullptr);
+    std::vector<Problem>* problems = nullptr,
+    const ScenarioLimits& limits = {});
 
-// Reads and parses a scenario file (`source` is its path).
-absl::StatusOr<model::Scenario> LoadScenarioFile(const std::string& path);
+// Reads and parses a scenario file (`source` is its path). NOT_FOUND when
+// it cannot be read; a file over limits.max_bytes is not read.
+absl::StatusOr<model::Scenario> LoadScenarioFile(
+    const std::string& path, std::vector<Problem>* problems = nullptr,
+    const ScenarioLimits& limits = {});
 
 // Parses one fault rule (an entry of `faults:`), as the control service
 // receives it. Fails with INVALID_ARGUMENT (reason INVALID_FAULT_RULE)

@@ -2,14 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "yaml-cpp/eventhandler.h"
-#include "yaml-cpp/parser.h"
+#include "fake/errors/errors.h"
 
 namespace customerfake::scenario {
 namespace {
@@ -57,7 +55,9 @@ void AppendJsonString(absl::string_view text, std::string& out) {
   out += '"';
 }
 
-void AppendJson(const YAML::Node& node, std::string& out) {
+// False as soon as `out` grows past `max_bytes`.
+bool AppendJson(const YAML::Node& node, size_t max_bytes, std::string& out) {
+  if (out.size() > max_bytes) return false;
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       out += '{';
@@ -67,19 +67,19 @@ void AppendJson(const YAML::Node& node, std::string& out) {
         first = false;
         AppendJsonString(entry.first.Scalar(), out);
         out += ':';
-        AppendJson(entry.second, out);
+        if (!AppendJson(entry.second, max_bytes, out)) return false;
       }
       out += '}';
-      return;
+      return true;
     }
     case YAML::NodeType::Sequence: {
       out += '[';
       for (size_t i = 0; i < node.size(); ++i) {
         if (i > 0) out += ',';
-        AppendJson(node[i], out);
+        if (!AppendJson(node[i], max_bytes, out)) return false;
       }
       out += ']';
-      return;
+      return true;
     }
     case YAML::NodeType::Scalar: {
       const std::string& text = node.Scalar();
@@ -87,59 +87,94 @@ void AppendJson(const YAML::Node& node, std::string& out) {
       if (node.Tag() != "!") {
         if (text == "true" || text == "false" || text == "null") {
           out += text;
-          return;
+          return true;
         }
         if (absl::SimpleAtod(text, &number) && std::isfinite(number) &&
             !text.empty() && (absl::ascii_isdigit(text[0]) || text[0] == '-')) {
           out += text;
-          return;
+          return true;
         }
       }
       AppendJsonString(text, out);
-      return;
+      return out.size() <= max_bytes;
     }
     default:
       out += "null";
+      return true;
   }
 }
 
-// Notes the first alias; ignores every other event.
-class AliasFinder : public YAML::EventHandler {
- public:
-  const std::optional<YAML::Mark>& alias() const { return alias_; }
-
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override {
-    if (!alias_) alias_ = mark;
+// Subtracts the size of `node`'s tree, aliases expanded, from `budget`;
+// false as soon as it runs out, so a billion laughs costs only the budget.
+// Also false deeper than the parser allows: only an alias inside its own
+// anchor (a cycle, infinitely large) gets there.
+bool SpendExpansion(const YAML::Node& node, size_t& budget, int depth = 0) {
+  constexpr size_t kNodeBytes = 8;  // what a node costs beyond its text
+  constexpr int kMaxDepth = 2000;   // yaml-cpp's own nesting limit
+  if (depth > kMaxDepth) return false;
+  const size_t cost =
+      kNodeBytes + (node.IsScalar() ? node.Scalar().size() : size_t{0});
+  if (cost > budget) return false;
+  budget -= cost;
+  if (node.IsMap()) {
+    for (const auto& entry : node) {
+      if (!SpendExpansion(entry.first, budget, depth + 1) ||
+          !SpendExpansion(entry.second, budget, depth + 1)) {
+        return false;
+      }
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) {
+      if (!SpendExpansion(item, budget, depth + 1)) return false;
+    }
   }
-  void OnDocumentStart(const YAML::Mark& /*mark*/) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
-  void OnScalar(const YAML::Mark& /*mark*/, const std::string& /*tag*/,
-                YAML::anchor_t /*anchor*/,
-                const std::string& /*value*/) override {}
-  void OnSequenceStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/,
-                       YAML::anchor_t /*anchor*/,
-                       YAML::EmitterStyle::value /*style*/) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/,
-                  YAML::anchor_t /*anchor*/,
-                  YAML::EmitterStyle::value /*style*/) override {}
-  void OnMapEnd() override {}
-
- private:
-  std::optional<YAML::Mark> alias_;
-};
+  return true;
+}
 
 }  // namespace
 
-std::optional<YAML::Mark> FindAlias(absl::string_view yaml) {
-  // Text without a '*' has no alias: no second parse for most documents.
-  if (yaml.find('*') == absl::string_view::npos) return std::nullopt;
-  std::stringstream in{std::string(yaml)};
-  YAML::Parser parser(in);
-  AliasFinder finder;
-  parser.HandleNextDocument(finder);
-  return finder.alias();
+std::optional<Problem> FirstInvalidUtf8(absl::string_view text) {
+  const size_t offset = errors::InvalidUtf8Offset(text);
+  if (offset == absl::string_view::npos) return std::nullopt;
+  const absl::string_view before = text.substr(0, offset);
+  const size_t line_start = before.rfind('\n');
+  Problem problem;
+  problem.line =
+      1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  problem.column = static_cast<int>(
+      offset - (line_start == absl::string_view::npos ? 0 : line_start + 1) +
+      1);
+  problem.message = absl::StrCat(
+      "byte ", offset, " (0x",
+      absl::Hex(static_cast<unsigned char>(text[offset]), absl::kZeroPad2),
+      ") is not valid UTF-8; YAML here must be UTF-8 text");
+  return problem;
+}
+
+std::vector<Problem> ParseYaml(absl::string_view yaml, YAML::Node* root,
+                               size_t max_expanded_bytes) {
+  if (std::optional<Problem> invalid = FirstInvalidUtf8(yaml)) {
+    return {*invalid};
+  }
+  try {
+    *root = YAML::Load(std::string(yaml));
+  } catch (const YAML::DeepRecursion& e) {
+    return {{e.mark.line + 1, e.mark.column + 1, "",
+             absl::StrCat("not valid YAML: nested more than ", e.depth() - 1,
+                          " levels deep")}};
+  } catch (const YAML::Exception& e) {
+    return {{e.mark.line + 1, e.mark.column + 1, "",
+             absl::StrCat("not valid YAML: ", e.msg)}};
+  }
+  size_t budget = max_expanded_bytes;
+  if (!SpendExpansion(*root, budget)) {
+    return {{1, 1, "",
+             absl::StrCat("with its aliases expanded, the document is larger "
+                          "than ",
+                          max_expanded_bytes,
+                          " bytes (each use of an alias repeats its anchor)")}};
+  }
+  return {};
 }
 
 std::string FormatProblems(absl::string_view source,
@@ -160,10 +195,16 @@ std::string IndexKey(absl::string_view parent, size_t index) {
 
 void YamlReader::Report(const YAML::Node& node, std::string key,
                         std::string message) {
+  if (problems_.size() >= kMaxProblems) {
+    ++unlisted_;
+    return;
+  }
   YAML::Mark mark = node.IsDefined() ? node.Mark() : YAML::Mark();
   if (mark.is_null()) mark = YAML::Mark();
-  problems_.push_back(
-      {mark.line + 1, mark.column + 1, std::move(key), std::move(message)});
+  // Keys and messages echo the document, which may hold huge strings.
+  problems_.push_back({mark.line + 1, mark.column + 1,
+                       errors::Printable(key, kMaxProblemKeyBytes),
+                       errors::Printable(message, kMaxProblemMessageBytes)});
 }
 
 bool YamlReader::Map(const YAML::Node& node, const std::string& key,
@@ -292,9 +333,10 @@ std::optional<std::map<std::string, std::string>> YamlReader::StringMap(
   return out;
 }
 
-std::string YamlToJson(const YAML::Node& node) {
+std::optional<std::string> YamlToJson(const YAML::Node& node,
+                                      size_t max_bytes) {
   std::string out;
-  AppendJson(node, out);
+  if (!AppendJson(node, max_bytes, out)) return std::nullopt;
   return out;
 }
 

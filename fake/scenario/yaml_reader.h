@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "yaml-cpp/depthguard.h"
 #include "yaml-cpp/yaml.h"
 
 namespace customerfake::scenario {
@@ -32,12 +33,33 @@ std::string SubKey(absl::string_view parent, absl::string_view child);
 // "parent[index]".
 std::string IndexKey(absl::string_view parent, size_t index);
 
+// A reader keeps at most this many problems and counts the rest, so that a
+// file of a million bad entries costs no more than one of a thousand.
+inline constexpr size_t kMaxProblems = 1000;
+// Longer keys and messages of a problem are cut (errors::Printable).
+inline constexpr size_t kMaxProblemKeyBytes = 200;
+inline constexpr size_t kMaxProblemMessageBytes = 400;
+
+// The first byte of `text` that is not part of valid UTF-8, as a problem at
+// its 1-based line and column; nullopt when all of it is valid.
+std::optional<Problem> FirstInvalidUtf8(absl::string_view text);
+
+// Parses YAML text into `root`. Problems: text that is not UTF-8 (its first
+// bad byte), YAML syntax, nesting deeper than yaml-cpp's parser allows (it
+// refuses more than 500 levels instead of overflowing the stack), and a
+// document whose aliases expand it past `max_expanded_bytes` (every use of
+// an alias repeats its anchor's tree: "billion laughs").
+std::vector<Problem> ParseYaml(absl::string_view yaml, YAML::Node* root,
+                               size_t max_expanded_bytes);
+
 // Typed reading of YAML nodes that collects every problem instead of
 // stopping at the first, so a file is refused with all of them at once.
 class YamlReader {
  public:
   void Report(const YAML::Node& node, std::string key, std::string message);
+  // The first kMaxProblems problems, and how many more there were.
   const std::vector<Problem>& problems() const { return problems_; }
+  size_t unlisted() const { return unlisted_; }
 
   // A mapping whose keys are all in `allowed` (unknown ones are reported).
   // False when `node` is not a mapping.
@@ -62,21 +84,14 @@ class YamlReader {
 
  private:
   std::vector<Problem> problems_;
+  size_t unlisted_ = 0;
 };
 
-// Scenarios and fault rules refuse aliases (`*name`): an alias shares the
-// node it names, so a few lines of aliases of aliases stand for gigabytes
-// once read, and an alias inside its own anchor makes a cycle.
-inline constexpr absl::string_view kAliasProblem =
-    "aliases (*name) are not supported; write the value out where it is used";
-
-// Where the first alias of the (first) document in `yaml` is, if it has one.
-// Throws YAML::Exception for text that is not YAML, as YAML::Load does.
-std::optional<YAML::Mark> FindAlias(absl::string_view yaml);
-
 // The JSON text of a YAML node: quoted scalars stay strings, plain ones that
-// look like numbers, booleans or null become those.
-std::string YamlToJson(const YAML::Node& node);
+// look like numbers, booleans or null become those. nullopt when it would be
+// longer than `max_bytes`: an alias expands to its anchor's whole tree each
+// time it is used, so a short text can stand for gigabytes.
+std::optional<std::string> YamlToJson(const YAML::Node& node, size_t max_bytes);
 
 // The node at a key path relative to `root` ("action.code",
 // "sequence[1].delay", "match_request.customer.id"), or `root` itself when the

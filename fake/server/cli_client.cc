@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "customerfake/control/v1/control.grpc.pb.h"
+#include "fake/scenario/yaml_reader.h"
 #include "fake/testing/error_info.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -24,12 +25,31 @@ namespace cv1 = ::customerfake::control::v1;
 constexpr absl::string_view kCommands[] = {
     "reset", "load", "export", "fault", "calls", "namespaces", "health"};
 
+// The fake decides how big an answer may be (--max-message-bytes); the
+// client takes whatever it sends, so `export` works with a raised limit.
+grpc::ChannelArguments ChannelArguments() {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  return args;
+}
+
+// Text for a proto3 string field must be UTF-8; the fake would see only a
+// request that does not parse. Names the first bad byte's position.
+bool IsUtf8Text(const std::string& source, const std::string& text) {
+  std::optional<scenario::Problem> invalid = scenario::FirstInvalidUtf8(text);
+  if (!invalid) return true;
+  std::cerr << "customer-fake: " << scenario::FormatProblems(source, {*invalid})
+            << "\n";
+  return false;
+}
+
 class Client {
  public:
   explicit Client(const ClientOptions& options)
       : options_(options),
-        channel_(grpc::CreateChannel(options.address,
-                                     grpc::InsecureChannelCredentials())),
+        channel_(grpc::CreateCustomChannel(options.address,
+                                           grpc::InsecureChannelCredentials(),
+                                           ChannelArguments())),
         stub_(cv1::ControlService::NewStub(channel_)) {}
 
   // Runs one control call and reports a failure; the exit code.
@@ -133,6 +153,7 @@ int Fault(Client& client, const std::vector<std::string>& args) {
   if (sub == "add" && args.size() == 2) {
     cv1::AddFaultRuleRequest request;
     ReadFileOrText(args[1], false, request.mutable_yaml());
+    if (!IsUtf8Text(args[1], request.yaml())) return kExitRefused;
     cv1::AddFaultRuleResponse response;
     return client.Call(
         [&](auto* c, auto& stub) {
@@ -240,6 +261,7 @@ int RunClientCommand(const std::string& command,
       std::cerr << "customer-fake: " << args[0] << ": cannot open the file\n";
       return kExitBadUsage;
     }
+    if (!IsUtf8Text(args[0], request.yaml())) return kExitRefused;
     request.set_source_name(args[0]);
     cv1::LoadScenarioResponse response;
     return client.Call(

@@ -20,6 +20,7 @@
 #include "fake/transport/customer_service.h"
 #include "fake/transport/customer_service_v1beta1.h"
 #include "fake/transport/oauth_endpoint.h"
+#include "fake/transport/parse_failure.h"
 
 namespace customerfake {
 
@@ -60,6 +61,12 @@ std::unique_ptr<grpc::Server> StartServer(
   }
   builder.SetMaxReceiveMessageSize(max_message_bytes);
   builder.SetMaxSendMessageSize(max_message_bytes);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(
+      std::make_unique<transport::ParseFailureInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server != nullptr && !address.empty() && *port == 0) return nullptr;
@@ -70,14 +77,30 @@ std::unique_ptr<grpc::Server> StartServer(
 
 }  // namespace
 
+scenario::ScenarioLimits ScenarioLimitsOf(const FakeOptions& options) {
+  scenario::ScenarioLimits limits;
+  limits.max_bytes = options.max_scenario_bytes;
+  limits.default_max_customers = options.max_customers;
+  limits.max_customer_flags = options.max_customer_flags;
+  limits.max_fault_rules = options.fault_rules;
+  return limits;
+}
+
 absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   // A scenario built in code is checked like a file: written out as YAML
   // and read back, so it gets the same validation and normalization.
+  scenario::ScenarioLimits limits = ScenarioLimitsOf(options);
+  // A scenario built in code that leaves max_customers at the struct's
+  // default gets the server's, as a file that does not set it would.
+  if (options.scenario.settings.max_customers ==
+      model::Settings().max_customers) {
+    options.scenario.settings.max_customers = options.max_customers;
+  }
   absl::StatusOr<model::Scenario> loaded =
       options.scenario_file.empty()
           ? scenario::ParseScenario(scenario::WriteScenario(options.scenario),
-                                    "FakeOptions.scenario")
-          : scenario::LoadScenarioFile(options.scenario_file);
+                                    "FakeOptions.scenario", nullptr, limits)
+          : scenario::LoadScenarioFile(options.scenario_file, nullptr, limits);
   if (!loaded.ok()) return loaded.status();
   model::Scenario scenario = *std::move(loaded);
   if (options.seed) scenario.settings.id_seed = options.seed;
@@ -100,7 +123,12 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   core::CoreOptions core_options;
   core_options.max_namespaces = options.max_namespaces;
   core_options.limits.journal_entries = options.journal_entries;
+  core_options.limits.journal_bytes = options.journal_bytes;
   core_options.limits.fault_rules = options.fault_rules;
+  core_options.limits.customer_flags = options.max_customer_flags;
+  core_options.scenario_limits = limits;
+  core_options.max_message_bytes =
+      static_cast<size_t>(options.max_message_bytes);
   core_options.journal = options.journal;
   core_options.clock = options.clock;
   core_options.log_format = options.log_format;

@@ -15,6 +15,7 @@
 #include "fake/core/call_log.h"
 #include "fake/model/scenario.h"
 #include "fake/model/settings.h"
+#include "fake/scenario/scenario_parser.h"
 
 namespace customerfake {
 
@@ -56,17 +57,26 @@ struct FakeOptions {
   std::string state_file;
   absl::Duration state_interval = absl::Seconds(1);
 
+  // Limits (docs/control.md#limits); the serve flags of the same names.
   size_t max_namespaces = 1000;
   size_t journal_entries = 10000;
-  size_t fault_rules = 1000;
+  size_t journal_bytes = 64 << 20;  // per namespace
+  size_t fault_rules = 1000;        // --max-fault-rules
+  int max_message_bytes = 4 << 20;  // requests and answers, gRPC's limit
+  size_t max_scenario_bytes = 64 << 20;
+  // settings.max_customers of scenarios that do not set it.
+  int64_t max_customers = 100000;
+  size_t max_customer_flags = 1000;
   bool journal = true;
-  int max_message_bytes = 4 << 20;
   const core::Clock* clock = nullptr;  // the system clock when null
   // One log line per call; off by default so tests stay quiet.
   core::LogFormat log_format = core::LogFormat::kText;
   core::LogLevel log_level = core::LogLevel::kOff;
   std::ostream* log_stream = nullptr;  // std::cerr when null
 };
+
+// The limits a scenario is read with under `options` (for `validate`).
+scenario::ScenarioLimits ScenarioLimitsOf(const FakeOptions& options);
 
 // The CustomerService fake, running in this process: for C++ tests, and the
 // body of the `customer-fake serve` binary.

@@ -52,6 +52,18 @@ ABSL_FLAG(int64_t, max_namespaces, 1000, "most namespaces held at once");
 ABSL_FLAG(int64_t, journal_entries, 10000,
           "call journal entries kept per namespace, oldest dropped first");
 ABSL_FLAG(int64_t, max_fault_rules, 1000, "fault rules per namespace");
+// Limits against bad or hostile input (docs/bad-inputs.md); also read by
+// `validate`.
+ABSL_FLAG(int64_t, max_message_bytes, 4 << 20,
+          "largest request or answer in bytes (gRPC's message limit)");
+ABSL_FLAG(int64_t, max_scenario_bytes, 64 << 20,
+          "largest scenario in bytes, as a file or through LoadScenario");
+ABSL_FLAG(int64_t, max_customers, 100000,
+          "customers per namespace, where the scenario does not set "
+          "settings.max_customers");
+ABSL_FLAG(int64_t, max_customer_flags, 1000, "flags of one customer");
+ABSL_FLAG(int64_t, journal_bytes, 64 << 20,
+          "call journal bytes kept per namespace, oldest dropped first");
 ABSL_FLAG(std::string, log_format, "text", "call log lines: text or json");
 ABSL_FLAG(std::string, log_level, "info",
           "debug, info (a line per call), warn (failed calls only), error "
@@ -130,11 +142,51 @@ std::string Usage() {
                                                            "max_namespaces",
                                                            "journal_entries",
                                                            "max_fault_rules",
+                                                           "max_message_bytes",
+                                                           "max_scenario_bytes",
+                                                           "max_customers",
+                                                           "max_customer_flags",
+                                                           "journal_bytes",
                                                            "addr",
                                                            "ns",
                                                            "method",
                                                            "json",
                                                            "timeout"}));
+}
+
+// The limit flags against bad input, checked to lie in [min, max].
+absl::Status ReadLimitFlags(customerfake::FakeOptions& options) {
+  struct Limit {
+    const char* flag;
+    int64_t value;
+    int64_t min;
+    int64_t max;
+  };
+  const Limit limits[] = {
+      // gRPC takes an int; below 4 KiB not even an error fits.
+      {"max-message-bytes", absl::GetFlag(FLAGS_max_message_bytes), 4096,
+       INT32_MAX},
+      {"max-scenario-bytes", absl::GetFlag(FLAGS_max_scenario_bytes), 1,
+       INT64_MAX},
+      {"max-customers", absl::GetFlag(FLAGS_max_customers), 1, INT32_MAX},
+      {"max-customer-flags", absl::GetFlag(FLAGS_max_customer_flags), 1,
+       INT32_MAX},
+      {"journal-bytes", absl::GetFlag(FLAGS_journal_bytes), 1, INT64_MAX},
+  };
+  for (const Limit& limit : limits) {
+    if (limit.value < limit.min || limit.value > limit.max) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(FlagRef(limit.flag), " must be between ", limit.min,
+                       " and ", limit.max, ", got ", limit.value));
+    }
+  }
+  options.max_message_bytes =
+      static_cast<int>(absl::GetFlag(FLAGS_max_message_bytes));
+  options.max_scenario_bytes = absl::GetFlag(FLAGS_max_scenario_bytes);
+  options.max_customers = absl::GetFlag(FLAGS_max_customers);
+  options.max_customer_flags = absl::GetFlag(FLAGS_max_customer_flags);
+  options.journal_bytes = absl::GetFlag(FLAGS_journal_bytes);
+  return absl::OkStatus();
 }
 
 // Builds the server options from the flags; a message on bad values.
@@ -222,6 +274,9 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
   options.max_namespaces = absl::GetFlag(FLAGS_max_namespaces);
   options.journal_entries = absl::GetFlag(FLAGS_journal_entries);
   options.fault_rules = absl::GetFlag(FLAGS_max_fault_rules);
+  if (absl::Status limits = ReadLimitFlags(options); !limits.ok()) {
+    return limits;
+  }
   return options;
 }
 
@@ -244,11 +299,12 @@ int Serve() {
   absl::StatusOr<std::unique_ptr<customerfake::Fake>> fake =
       customerfake::Fake::Start(*std::move(options));
   if (!fake.ok()) {
-    // A scenario that cannot be read or is invalid is a usage error.
-    // So is a state file that cannot be used.
+    // A scenario that cannot be read, is invalid or too big is a usage
+    // error; so is a state file that cannot be used.
     bool bad_scenario =
         fake.status().code() == absl::StatusCode::kNotFound ||
         fake.status().code() == absl::StatusCode::kInvalidArgument ||
+        fake.status().code() == absl::StatusCode::kResourceExhausted ||
         fake.status().code() == absl::StatusCode::kFailedPrecondition;
     return Fail(std::string(fake.status().message()),
                 bad_scenario ? kExitBadUsage : 1);
@@ -282,17 +338,35 @@ int Validate(const std::vector<std::string>& files) {
   if (files.empty()) {
     return Fail("validate needs at least one scenario file", kExitBadUsage);
   }
+  absl::StatusOr<customerfake::FakeOptions> options = ServeOptions();
+  if (!options.ok()) {
+    return Fail(std::string(options.status().message()), kExitBadUsage);
+  }
+  const customerfake::scenario::ScenarioLimits limits =
+      customerfake::ScenarioLimitsOf(*options);
   int bad = 0;
   for (const std::string& file : files) {
+    std::vector<customerfake::scenario::Problem> problems;
     absl::StatusOr<customerfake::model::Scenario> scenario =
-        customerfake::scenario::LoadScenarioFile(file);
+        customerfake::scenario::LoadScenarioFile(file, &problems, limits);
     if (scenario.ok()) {
       std::cout << file << ": ok (" << scenario->customers.size()
                 << " customers, " << scenario->faults.size()
                 << " fault rules)\n";
-    } else {
+      continue;
+    }
+    ++bad;
+    if (problems.empty()) {  // unreadable or too big
       std::cerr << scenario.status().message() << "\n";
-      ++bad;
+      continue;
+    }
+    // Every problem kept (the error message holds only the first few).
+    for (const customerfake::scenario::Problem& problem : problems) {
+      std::cerr << (problem.line == 0
+                        ? absl::StrCat(file, ": ", problem.message)
+                        : customerfake::scenario::FormatProblems(file,
+                                                                 {problem}))
+                << "\n";
     }
   }
   return bad == 0 ? 0 : 1;

@@ -71,16 +71,36 @@ bool CustomerStore::Erase(absl::string_view id) {
   return true;
 }
 
-CustomerStore::Page CustomerStore::List(uint64_t after_key,
-                                        size_t limit) const {
+namespace {
+
+// A record's size in a ListCustomersResponse, near enough: its strings and
+// a few bytes of tags and lengths for each.
+size_t EncodedBytes(const model::CustomerRecord& record) {
+  const model::CustomerFields& f = record.fields;
+  return record.id.size() + f.given_name.size() + f.family_name.size() +
+         f.email_address.size() + f.language_code.size() +
+         f.phone_number.size() + 24;
+}
+
+}  // namespace
+
+CustomerStore::Page CustomerStore::List(uint64_t after_key, size_t limit,
+                                        size_t max_bytes) const {
   Page page;
   page.last_key = after_key;
+  size_t bytes = 0;
+  // True when `record` still fits the page.
+  auto fits = [&](const model::CustomerRecord& record) {
+    if (page.records.size() == limit) return false;
+    bytes += EncodedBytes(record);
+    return page.records.empty() || bytes <= max_bytes;
+  };
   const size_t base_size = base_->records().size();
   // Base customers have keys 1..base_size.
   for (uint64_t key = after_key + 1; key <= base_size; ++key) {
     const model::CustomerRecord* record = BaseAt(key - 1);
     if (record == nullptr) continue;
-    if (page.records.size() == limit) {
+    if (!fits(*record)) {
       page.more = true;
       return page;
     }
@@ -88,7 +108,7 @@ CustomerStore::Page CustomerStore::List(uint64_t after_key,
     page.last_key = key;
   }
   for (auto it = added_.upper_bound(after_key); it != added_.end(); ++it) {
-    if (page.records.size() == limit) {
+    if (!fits(it->second)) {
       page.more = true;
       return page;
     }

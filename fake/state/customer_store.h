@@ -56,7 +56,10 @@ class CustomerStore {
     uint64_t last_key = 0;
     bool more = false;
   };
-  Page List(uint64_t after_key, size_t limit) const;
+  // At most `limit` records, and fewer when their encoded size would pass
+  // `max_bytes` (never none while any is left).
+  Page List(uint64_t after_key, size_t limit,
+            size_t max_bytes = SIZE_MAX) const;
 
  private:
   // The record at base index i, nullptr when deleted.

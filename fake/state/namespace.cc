@@ -25,7 +25,7 @@ Namespace::Namespace(std::string name, std::shared_ptr<const Baseline> baseline,
       store_(EmptyBase()),
       ids_(0),
       rules_(0, limits.fault_rules),
-      journal_(limits.journal_entries) {
+      journal_(limits.journal_entries, limits.journal_bytes) {
   absl::MutexLock lock(&mu_);
   baseline_ = std::move(baseline);
   StartFrom(baseline_, /*empty=*/false);
@@ -111,6 +111,9 @@ absl::Status Namespace::AddFlag(absl::string_view id, absl::string_view flag) {
   if (std::binary_search(found->flags.begin(), found->flags.end(), flag)) {
     return absl::OkStatus();  // already set: adding is idempotent
   }
+  if (found->flags.size() >= limits_.customer_flags) {
+    return errors::FlagLimitReached(limits_.customer_flags);
+  }
   std::vector<std::string>& flags = store_.FindMutable(id)->flags;
   flags.insert(std::lower_bound(flags.begin(), flags.end(), flag),
                std::string(flag));
@@ -133,13 +136,14 @@ absl::Status Namespace::RemoveFlag(absl::string_view id,
 }
 
 absl::StatusOr<Namespace::CustomerPage> Namespace::List(
-    uint64_t after_key, size_t limit, uint64_t generation) const {
+    uint64_t after_key, size_t limit, uint64_t generation,
+    size_t max_bytes) const {
   absl::MutexLock lock(&mu_);
   if (generation != generation_) {
     return errors::InvalidPageToken(
         "the namespace was reset or reloaded since it was issued");
   }
-  CustomerStore::Page page = store_.List(after_key, limit);
+  CustomerStore::Page page = store_.List(after_key, limit, max_bytes);
   CustomerPage out;
   out.customers.reserve(page.records.size());
   for (const model::CustomerRecord* record : page.records) {

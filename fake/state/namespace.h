@@ -23,7 +23,9 @@ namespace customerfake::state {
 // Limits that every namespace of a fake shares.
 struct NamespaceLimits {
   size_t journal_entries = 10000;
+  size_t journal_bytes = 64 << 20;  // the journal's requests and metadata
   size_t fault_rules = 1000;
+  size_t customer_flags = 1000;  // flags of one customer
 };
 
 // All state of one namespace: customers and flags, the id sequence, fault
@@ -56,8 +58,10 @@ class Namespace {
     bool more = false;
   };
   // Fails with INVALID_PAGE_TOKEN when `generation` is no longer current.
+  // A page stops early rather than pass `max_bytes` (see CustomerStore).
   absl::StatusOr<CustomerPage> List(uint64_t after_key, size_t limit,
-                                    uint64_t generation) const;
+                                    uint64_t generation,
+                                    size_t max_bytes = SIZE_MAX) const;
   struct FlagPage {
     std::vector<std::string> flags;
     bool more = false;

@@ -134,7 +134,8 @@ void CallReactor::Serve() {
     Complete(absl::OkStatus());
     return;
   }
-  handlers::RequestContext ctx{*ns_, baseline_->settings, core_.tokens()};
+  handlers::RequestContext ctx{*ns_, baseline_->settings, core_.tokens(),
+                               core_.max_response_bytes()};
   Complete(handler_(ctx));
 }
 

@@ -6,6 +6,8 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "fake/errors/errors.h"
 #include "fake/errors/grpc_status.h"
@@ -100,8 +102,12 @@ void ToProto(const journal::CallRecord& record, cv1::Call* out) {
   out->set_method(record.method);
   out->set_request_json(record.RequestJson());
   for (const auto& [key, value] : record.metadata) {
+    // Binary headers hold any bytes, and proto3 strings must be UTF-8:
+    // they are shown in base64, as gRPC's text tools show them.
     (*out->mutable_metadata())[key] =
-        key == "authorization" ? MaskAuthorization(value) : value;
+        key == "authorization"        ? MaskAuthorization(value)
+        : absl::EndsWith(key, "-bin") ? absl::Base64Escape(value)
+                                      : errors::Printable(value, SIZE_MAX);
   }
   out->set_code(errors::CodeName(record.code));
   out->set_reason(record.reason);

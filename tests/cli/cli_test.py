@@ -684,6 +684,184 @@ class SignalTest(unittest.TestCase):
             server.close()
 
 
+# --- Bad inputs: the CLI rows of docs/bad-inputs.md (one test per row) ---
+
+def laughs(indent):
+    """Nine levels of nine aliases: 9^9 strings when expanded."""
+    lines = [f"{indent}a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    previous = "a"
+    for name in "bcdefghi":
+        uses = ", ".join([f"*{previous}"] * 9)
+        lines.append(f"{indent}{name}: &{name} [{uses}]")
+        previous = name
+    return "\n".join(lines) + "\n"
+
+
+class BadInputTest(unittest.TestCase):
+    """Bad flag values and bad files: the exit code, one clear message, and
+    for a running fake that nothing changed and it still serves."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.server = Server("--scenario",
+                            os.path.join(SCENARIOS, "default.yaml"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+        cls.tmp.cleanup()
+
+    def write(self, name, data):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
+        return path
+
+    def assert_bad_serve(self, args, *parts):
+        result = run("serve", "--listen", "127.0.0.1:0", *args)
+        self.assertEqual(result.returncode, 2, describe(result))
+        self.assertNotIn("listening on", result.stdout)
+        lines = result.stderr.splitlines()
+        self.assertEqual(len(lines), 1, describe(result))
+        for part in parts:
+            self.assertIn(part, lines[0])
+
+    def assert_refused_file(self, path, *parts):
+        result = run("validate", path)
+        self.assertEqual(result.returncode, 1, describe(result))
+        self.assertEqual(result.stdout, "")
+        for part in parts:
+            self.assertIn(part, result.stderr)
+        return result
+
+    def client(self, *args):
+        return run(*args, "--addr", self.server.addr)
+
+    def state(self, ns):
+        """What a namespace stores: export and rules."""
+        exported = self.client("export", "--namespace", ns)
+        rules = self.client("fault", "list", "--json", "--namespace", ns)
+        self.assertEqual(exported.returncode, 0, describe(exported))
+        self.assertEqual(rules.returncode, 0, describe(rules))
+        return exported.stdout, rules.stdout
+
+    def assert_serving(self):
+        result = self.client("health")
+        self.assertEqual(result.returncode, 0, describe(result))
+        self.assertEqual(result.stdout.strip(), "SERVING")
+
+    def test_R59_max_message_bytes_too_small(self):
+        self.assert_bad_serve(
+            ["--max-message-bytes", "100"],
+            "--max-message-bytes must be between 4096 and 2147483647, got 100")
+
+    def test_R60_max_message_bytes_not_a_number(self):
+        self.assert_bad_serve(["--max-message-bytes", "lots"],
+                              'bad value "lots" for --max-message-bytes')
+
+    def test_R61_max_scenario_bytes_zero(self):
+        self.assert_bad_serve(["--max-scenario-bytes", "0"],
+                              "--max-scenario-bytes must be between 1 and",
+                              "got 0")
+
+    def test_R62_max_customers_negative(self):
+        self.assert_bad_serve(
+            ["--max-customers", "-1"],
+            "--max-customers must be between 1 and 2147483647, got -1")
+
+    def test_R63_max_customer_flags_overflows(self):
+        self.assert_bad_serve(["--max-customer-flags", "99999999999999999999"],
+                              'bad value "99999999999999999999" for '
+                              "--max-customer-flags")
+
+    def test_R64_journal_bytes_zero(self):
+        self.assert_bad_serve(["--journal-bytes", "0"],
+                              "--journal-bytes must be between 1 and",
+                              "got 0")
+
+    def test_R65_max_namespaces_zero(self):
+        self.assert_bad_serve(["--max-namespaces", "0"],
+                              "--max-namespaces must be at least 1, got 0")
+
+    def test_R66_seed_negative(self):
+        self.assert_bad_serve(["--seed", "-1"], 'bad value "-1" for --seed')
+
+    def test_R67_scenario_over_max_scenario_bytes(self):
+        path = self.write("big.yaml", "# " + "x" * 2000 + "\n")
+        self.assert_bad_serve(
+            ["--scenario", path, "--max-scenario-bytes", "1000"],
+            f"{path}: the scenario has 2003 bytes; at most 1000 are allowed "
+            "(--max-scenario-bytes)")
+
+    def test_R68_scenario_is_a_directory(self):
+        self.assert_bad_serve(["--scenario", self.tmp.name],
+                              f"{self.tmp.name}: is a directory")
+
+    def test_R69_validate_not_utf8(self):
+        path = self.write("latin1.yaml",
+                          b"customers:\n  - given_name: M\xfcller\n")
+        self.assert_refused_file(
+            path, f"{path}:2:18: (document): byte 28 (0xfc) is not valid "
+            "UTF-8")
+
+    def test_R70_validate_deeply_nested(self):
+        path = self.write("deep.yaml",
+                          "customers: " + "[" * 100000 + "]" * 100000 + "\n")
+        self.assert_refused_file(
+            path, "not valid YAML: nested more than 499 levels deep")
+
+    def test_R71_validate_billion_laughs(self):
+        path = self.write("laughs.yaml", "laughs:\n" + laughs("  "))
+        # Expanded, this would take minutes and gigabytes; run() gives up
+        # (an error) after TIMEOUT seconds.
+        self.assert_refused_file(
+            path, f"{path}:1:1: (document): with its aliases expanded, the "
+            "document is larger than 67108864 bytes")
+
+    def test_R72_validate_many_problems(self):
+        path = self.write("many.yaml",
+                          "settings: {max_customers: 1000000}\ncustomers: ["
+                          + ",".join(["1"] * 100000) + "]\n")
+        result = self.assert_refused_file(path, "customers[0]: must be a "
+                                          "mapping")
+        lines = result.stderr.splitlines()
+        self.assertEqual(len(lines), 1001, result.stderr[-300:])
+        self.assertEqual(lines[-1], f"{path}: and 99000 more problems")
+
+    def test_R73_load_not_utf8_changes_nothing(self):
+        path = self.write("load-latin1.yaml",
+                          b"customers:\n  - given_name: M\xfcller\n")
+        before = self.state("bad-load")
+        result = self.client("load", path, "--namespace", "bad-load")
+        self.assertEqual(result.returncode, 1, describe(result))
+        self.assertIn(f"{path}:2:18: (document): byte 28 (0xfc) is not valid "
+                      "UTF-8", result.stderr)
+        self.assertEqual(self.state("bad-load"), before)
+        self.assert_serving()
+
+    def test_R74_fault_add_over_message_limit_changes_nothing(self):
+        path = self.write("huge-rule.yaml",
+                          "method: GetCustomer\naction: {code: INTERNAL}\n# "
+                          + "x" * (5 << 20) + "\n")
+        before = self.state("bad-rule")
+        result = self.client("fault", "add", path, "--namespace", "bad-rule")
+        self.assertEqual(result.returncode, 1, describe(result))
+        self.assertIn("Received message larger than max", result.stderr)
+        self.assertEqual(self.state("bad-rule"), before)
+        self.assert_serving()
+
+    def test_R75_bad_namespace_for_a_client_command(self):
+        before = self.client("namespaces").stdout
+        result = self.client("export", "--namespace", "no such/namespace")
+        self.assertEqual(result.returncode, 1, describe(result))
+        self.assertIn('x-fake-namespace "no such/namespace" must be 1 to 64 '
+                      "characters", result.stderr)
+        self.assertIn("(INVALID_NAMESPACE)", result.stderr)
+        self.assertEqual(self.client("namespaces").stdout, before)
+        self.assert_serving()
+
+
 def main():
     global BINARY, SCENARIOS
     if len(sys.argv) != 3:

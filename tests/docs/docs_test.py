@@ -79,6 +79,18 @@ class DocsTest(unittest.TestCase):
             self.assertEqual(server.wait(timeout=10), 0)
 
 
+    def test_every_bad_input_row_has_exactly_one_test(self):
+        # docs/bad-inputs.md's rows and the tests named after them: a row
+        # without a test, a test without a row or a doubled id fails.
+        rows = re.findall(r"^\| (R\d+) \|", (ROOT / "docs" / "bad-inputs.md").read_text(), re.M)
+        self.assertGreaterEqual(len(rows), 40)
+        self.assertEqual(len(rows), len(set(rows)), "a row id is used twice")
+        gtest = (ROOT / "tests" / "api" / "bad_input_test.cc").read_text()
+        cli = (ROOT / "tests" / "cli" / "cli_test.py").read_text()
+        tests = (re.findall(r"^TEST_F\(BadInput, (R\d+)_\w+\)", gtest, re.M)
+                 + re.findall(r"^    def test_(R\d+)_\w+\(", cli, re.M))
+        self.assertEqual(sorted(tests), sorted(rows))
+
 if __name__ == "__main__":
     result = unittest.main(argv=sys.argv[:1], exit=False).result
     # A failing subtest is reported per subtest; count each test once.
