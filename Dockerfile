@@ -65,7 +65,7 @@ ENV CUSTOMER_FAKE_LISTEN=0.0.0.0:50051 \
 EXPOSE 50051 8080
 STOPSIGNAL SIGTERM
 # grpc.health.v1 on the port CUSTOMER_FAKE_LISTEN names.
-HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
+HEALTHCHECK --interval=2s --timeout=3s --start-period=10s --retries=3 \
   CMD customer-fake health --addr "127.0.0.1:${CUSTOMER_FAKE_LISTEN##*:}" --timeout 2s || exit 1
 LABEL org.opencontainers.image.title="customer-fake" \
       org.opencontainers.image.description="In-memory fake of MOIA's Trip API CustomerService (gRPC)"

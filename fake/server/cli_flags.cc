@@ -46,8 +46,9 @@ absl::flat_hash_set<std::string>& EnvSetFlags() {
 }
 
 // Sets from CUSTOMER_FAKE_* variables the flags not in `given` (the command
-// line wins). A variable that names no flag is an error.
-absl::Status ApplyEnvironment(const absl::flat_hash_set<std::string>& given) {
+// line wins). A variable that names no flag adds a warning.
+absl::Status ApplyEnvironment(const absl::flat_hash_set<std::string>& given,
+                              std::vector<std::string>* warnings) {
   absl::flat_hash_map<std::string, absl::CommandLineFlag*> by_variable;
   for (const auto& [name, flag] : absl::GetAllFlags()) {
     if (IsOwnFlag(*flag) && name != "help") {
@@ -61,17 +62,20 @@ absl::Status ApplyEnvironment(const absl::flat_hash_set<std::string>& given) {
       variables.emplace_back(text.substr(0, text.find('=')));
     }
   }
-  std::sort(variables.begin(), variables.end());  // the same first error
+  std::sort(variables.begin(), variables.end());  // a stable order
   for (const std::string& variable : variables) {
     auto it = by_variable.find(variable);
     if (it == by_variable.end()) {
-      std::string flag = absl::StrReplaceAll(
-          absl::AsciiStrToLower(
-              absl::string_view(variable).substr(kEnvPrefix.size())),
-          {{"_", "-"}});
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown environment variable ", variable,
-                       ": there is no flag --", flag, " (see --help)"));
+      if (warnings != nullptr) {
+        std::string flag = absl::StrReplaceAll(
+            absl::AsciiStrToLower(
+                absl::string_view(variable).substr(kEnvPrefix.size())),
+            {{"_", "-"}});
+        warnings->push_back(absl::StrCat("ignoring ", variable,
+                                         ": there is no flag --", flag,
+                                         " (see --help)"));
+      }
+      continue;
     }
     absl::CommandLineFlag* flag = it->second;
     if (given.contains(flag->Name())) continue;
@@ -90,7 +94,7 @@ absl::Status ApplyEnvironment(const absl::flat_hash_set<std::string>& given) {
 }  // namespace
 
 absl::StatusOr<std::vector<std::string>> ParseFlags(
-    absl::Span<char* const> args) {
+    absl::Span<char* const> args, std::vector<std::string>* warnings) {
   std::vector<std::string> positional;
   absl::flat_hash_set<std::string> given;  // defined names
   for (size_t i = 0; i < args.size(); ++i) {
@@ -150,7 +154,7 @@ absl::StatusOr<std::vector<std::string>> ParseFlags(
     }
   }
   EnvSetFlags().clear();
-  if (absl::Status status = ApplyEnvironment(given); !status.ok()) {
+  if (absl::Status status = ApplyEnvironment(given, warnings); !status.ok()) {
     return status;
   }
   return positional;

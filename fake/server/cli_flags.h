@@ -19,11 +19,13 @@ inline constexpr absl::string_view kEnvPrefix = "CUSTOMER_FAKE_";
 // than once collects all values. Then sets every flag not given in `args`
 // from its environment variable, when that is set and not empty: the command
 // line wins. Returns the positional arguments, or an error naming the first
-// bad flag or variable (a CUSTOMER_FAKE_ variable that names no flag is one).
-// Unlike absl::ParseCommandLine it never exits, so the caller decides the
-// exit code.
+// bad flag or variable. A CUSTOMER_FAKE_ variable that names no flag is
+// ignored with a message in `warnings` (when given): the environment is
+// shared with other programs (CI systems pass a job's variables to its
+// services), so it is not refused like an unknown flag. Unlike
+// absl::ParseCommandLine it never exits, so the caller decides the exit code.
 absl::StatusOr<std::vector<std::string>> ParseFlags(
-    absl::Span<char* const> args);
+    absl::Span<char* const> args, std::vector<std::string>* warnings = nullptr);
 
 // The environment variable of a flag, by its defined name:
 // "max_namespaces" -> "CUSTOMER_FAKE_MAX_NAMESPACES".

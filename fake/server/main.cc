@@ -373,8 +373,12 @@ int Validate(const std::vector<std::string>& files) {
 }
 
 int main(int argc, char** argv) {
-  absl::StatusOr<std::vector<std::string>> args =
-      customerfake::cli::ParseFlags(absl::MakeSpan(argv + 1, argc - 1));
+  std::vector<std::string> warnings;
+  absl::StatusOr<std::vector<std::string>> args = customerfake::cli::ParseFlags(
+      absl::MakeSpan(argv + 1, argc - 1), &warnings);
+  for (const std::string& warning : warnings) {
+    std::cerr << "customer-fake: " << warning << "\n";
+  }
   if (!args.ok())
     return Fail(std::string(args.status().message()), kExitBadUsage);
   if (absl::GetFlag(FLAGS_help) || (!args->empty() && (*args)[0] == "help")) {

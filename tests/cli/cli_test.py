@@ -629,18 +629,30 @@ class EnvironmentTest(unittest.TestCase):
                      env={"CUSTOMER_FAKE_TIMEOUT": "soon"})
         self.assert_bad_usage_naming(result, "CUSTOMER_FAKE_TIMEOUT", "soon")
 
-    def test_unknown_variable_is_bad_usage_naming_it(self):
-        for command in (["serve", "--listen", "127.0.0.1:0"], ["health"],
-                        ["validate", os.path.join(SCENARIOS, "default.yaml")]):
-            with self.subTest(command=command):
-                result = run(*command,
-                             env={"CUSTOMER_FAKE_LISTEN_ADDRESS": "0.0.0.0:1"})
-                self.assert_bad_usage_naming(
-                    result, "CUSTOMER_FAKE_LISTEN_ADDRESS", "--listen-address")
-        # help is no variable: only a command line asks for help.
-        result = run("serve", "--listen", "127.0.0.1:0",
-                     env={"CUSTOMER_FAKE_HELP": "true"})
-        self.assert_bad_usage_naming(result, "CUSTOMER_FAKE_HELP")
+    def test_unknown_variable_is_ignored_with_a_warning_naming_it(self):
+        # The environment is shared: GitLab passes a job's variables to its
+        # services, so e.g. CUSTOMER_FAKE_IMAGE must not stop the fake.
+        unknown = {"CUSTOMER_FAKE_LISTEN_ADDRESS": "0.0.0.0:1",
+                   "CUSTOMER_FAKE_HELP": "true"}
+        warnings = [
+            "customer-fake: ignoring CUSTOMER_FAKE_HELP: there is no flag "
+            "--help (see --help)",
+            "customer-fake: ignoring CUSTOMER_FAKE_LISTEN_ADDRESS: there is "
+            "no flag --listen-address (see --help)",
+        ]
+        server = Server(env=unknown)
+        try:
+            self.assertEqual(server.read_stderr().splitlines(), warnings)
+            health = run("health", "--addr", server.addr, env=unknown)
+            self.assertEqual(health.returncode, 0, describe(health))
+            self.assertEqual(health.stdout, "SERVING\n")
+            self.assertEqual(health.stderr.splitlines(), warnings)
+        finally:
+            server.close()
+        default = os.path.join(SCENARIOS, "default.yaml")
+        validated = run("validate", default, env=unknown)
+        self.assertEqual(validated.returncode, 0, describe(validated))
+        self.assertEqual(validated.stderr.splitlines(), warnings)
 
     def test_empty_variable_counts_as_unset(self):
         server = Server(env={"CUSTOMER_FAKE_SCENARIO": "",
