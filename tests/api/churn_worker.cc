@@ -9,11 +9,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "fake/journal/journal.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/testing/fake_test.h"
-#include "tests/api/churn_worker.h"
 
 namespace customerfake::churn {
 
