@@ -119,7 +119,6 @@ class ShutdownInFlightTest(FakeTestCase):
             time.sleep(0.01)
 
         sigterm = time.monotonic()
-        self.assertLess(sigterm - started, 1.5, "the delayed calls were not in flight long enough")
         self.fake.proc.send_signal(signal.SIGTERM)
         # Calls that race with the signal: served (NOT_FOUND: no such id), or
         # refused, by gRPC itself, with CANCELLED when they reach the open
@@ -131,7 +130,7 @@ class ShutdownInFlightTest(FakeTestCase):
         for future in delayed:
             self.assertEqual(future.result().customer.id, customer.id)
             self.assertGreaterEqual(self.done_at[id(future)] - started, 2.0)
-            self.assertGreater(self.done_at[id(future)], sigterm)
+            self.assertGreater(self.done_at[id(future)], sigterm, "finished before SIGTERM")
         for future in racing:
             self.assertIn(self.code_of(future), {grpc.StatusCode.NOT_FOUND,
                                                  grpc.StatusCode.CANCELLED,
