@@ -1,10 +1,15 @@
 """What the server offers beside CustomerService: health, reflection, shutdown."""
 
+import signal
+import subprocess
+import time
+
 import grpc
 from google.protobuf import descriptor_pb2
 
-from fake_process import (CALL_TIMEOUT, FakeTestCase, health_pb2, health_pb2_grpc,
-                          reflection_pb2, reflection_pb2_grpc)
+from fake_process import (CALL_TIMEOUT, FakeTestCase, bearer, call, control_pb2,
+                          control_pb2_grpc, customer_pb2, customer_pb2_grpc, health_pb2,
+                          health_pb2_grpc, reflection_pb2, reflection_pb2_grpc)
 
 CUSTOMER_SERVICE = "moia.trip.customer.v1.CustomerService"
 
@@ -56,3 +61,103 @@ class ShutdownTest(FakeTestCase):
         with self.assertRaises(grpc.RpcError):  # the server ended the stream
             for _ in watch:
                 pass
+
+
+class ShutdownInFlightTest(FakeTestCase):
+    """SIGTERM while 64 calls wait in fault rules: 32 delayed by 2 s, 32 hanging."""
+
+    GRACE = 5.0  # seconds `serve` gives calls in flight after SIGTERM (main.cc)
+    DELAYED = 32
+    HANGING = 32
+    NAMESPACE = [("x-fake-namespace", "shutdown")]
+
+    def setUp(self):
+        super().setUp()
+        self.control = control_pb2_grpc.ControlServiceStub(self.channel)
+        self.metadata = bearer(self.TOKEN) + self.NAMESPACE
+
+    def add_rule(self, yaml):
+        return call(self.control, "AddFaultRule", control_pb2.AddFaultRuleRequest(yaml=yaml),
+                    self.NAMESPACE).id
+
+    def matched(self):
+        rules = call(self.control, "ListFaultRules", control_pb2.ListFaultRulesRequest(),
+                     self.NAMESPACE).rules
+        return {r.rule.id: r.matched for r in rules}
+
+    def get(self, stub, customer_id, timeout=30):
+        """GetCustomer as a future; its completion time lands in self.done_at."""
+        future = stub.GetCustomer.future(customer_pb2.GetCustomerRequest(id=customer_id),
+                                         metadata=self.metadata, timeout=timeout)
+        future.add_done_callback(lambda f: self.done_at.setdefault(id(f), time.monotonic()))
+        return future
+
+    def code_of(self, future):
+        try:
+            future.result()
+            return grpc.StatusCode.OK
+        except grpc.RpcError as error:
+            return error.code()
+
+    def test_calls_in_flight_finish_or_are_cancelled_and_the_fake_exits_in_time(self):
+        self.done_at = {}
+        customer = self.call("CreateCustomer", customer_pb2.CreateCustomerRequest(
+            given_name="Slow", email_address="slow@example.com", language_code="en",
+            phone_number="+4915100000001"), metadata=self.NAMESPACE).customer
+        self.add_rule(f'{{id: slow, method: GetCustomer, match_request: {{id: "{customer.id}"}},'
+                      ' action: {delay: 2s}}')
+        self.add_rule('{id: hang, method: GetCustomer, match_request: {id: "hang"},'
+                      ' action: {hang: true}}')
+
+        started = time.monotonic()
+        delayed = [self.get(self.customers, customer.id) for _ in range(self.DELAYED)]
+        hanging = [self.get(self.customers, "hang") for _ in range(self.HANGING)]
+        # All 64 reached the fake's fault rules, so all are in flight.
+        deadline = time.monotonic() + CALL_TIMEOUT
+        while self.matched() != {"slow": self.DELAYED, "hang": self.HANGING}:
+            self.assertLess(time.monotonic(), deadline, f"not all in flight: {self.matched()}")
+            time.sleep(0.01)
+
+        sigterm = time.monotonic()
+        self.fake.proc.send_signal(signal.SIGTERM)
+        # Calls that race with the signal: served (NOT_FOUND: no such id), or
+        # refused, by gRPC itself, with CANCELLED when they reach the open
+        # connection after shutdown began, else UNAVAILABLE; never a crash.
+        racing = [self.get(self.customers, customer.id + "x", timeout=CALL_TIMEOUT)
+                  for _ in range(16)]
+
+        # The delayed calls finish normally, after the signal, at their 2 s.
+        for future in delayed:
+            self.assertEqual(future.result().customer.id, customer.id)
+            self.assertGreaterEqual(self.done_at[id(future)] - started, 2.0)
+            self.assertGreater(self.done_at[id(future)], sigterm, "finished before SIGTERM")
+        for future in racing:
+            self.assertIn(self.code_of(future), {grpc.StatusCode.NOT_FOUND,
+                                                 grpc.StatusCode.CANCELLED,
+                                                 grpc.StatusCode.UNAVAILABLE})
+
+        # New calls while the hanging ones keep it shutting down: refused,
+        # on the open channel and on a new one alike.
+        self.assertIsNone(self.fake.proc.poll(), "exited before the grace ran out")
+        late = [self.get(self.customers, customer.id + "y", timeout=CALL_TIMEOUT)
+                for _ in range(8)]
+        fresh = grpc.insecure_channel(self.fake.address)
+        self.addCleanup(fresh.close)
+        late += [self.get(customer_pb2_grpc.CustomerServiceStub(fresh), customer.id + "z",
+                          timeout=CALL_TIMEOUT) for _ in range(8)]
+        self.assertEqual([self.code_of(f) for f in late], [grpc.StatusCode.UNAVAILABLE] * 16)
+
+        # The hanging calls are cancelled when the grace runs out; gRPC tells
+        # their clients UNAVAILABLE ("Cancelling all calls"), so they retry.
+        self.assertEqual({self.code_of(f) for f in hanging}, {grpc.StatusCode.UNAVAILABLE})
+        for future in hanging:
+            self.assertGreaterEqual(self.done_at[id(future)] - sigterm, self.GRACE - 0.1)
+
+        try:
+            code = self.fake.proc.wait(timeout=sigterm + self.GRACE + 2 - time.monotonic())
+        except subprocess.TimeoutExpired:
+            self.fail(f"still running {self.GRACE + 2} s after SIGTERM")
+        exited = time.monotonic() - sigterm
+        self.assertEqual(code, 0, self.fake.stderr())
+        self.assertLess(exited, self.GRACE + 2)
+        self.assertIn("SIGTERM, finishing calls in flight", self.fake.stderr())
