@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/stubs/common.h"
 #include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/parser.h"
 
@@ -25,6 +26,11 @@ std::string KindName(const YAML::Node& node) {
     default:
       return absl::StrCat("\"", node.Scalar(), "\"");
   }
+}
+
+bool IsUtf8(const std::string& text) {
+  return google::protobuf::internal::IsStructurallyValidUTF8(text.data(),
+                                                             text.size());
 }
 
 void AppendJsonString(absl::string_view text, std::string& out) {
@@ -191,9 +197,16 @@ bool YamlReader::Sequence(const YAML::Node& node, const std::string& key) {
 
 std::optional<std::string> YamlReader::String(const YAML::Node& node,
                                               const std::string& key) {
-  if (node.IsScalar()) return node.Scalar();
-  Report(node, key, absl::StrCat("must be a string, got ", KindName(node)));
-  return std::nullopt;
+  if (!node.IsScalar()) {
+    Report(node, key, absl::StrCat("must be a string, got ", KindName(node)));
+    return std::nullopt;
+  }
+  // What protobuf would refuse to carry: clients could not read it back.
+  if (!IsUtf8(node.Scalar())) {
+    Report(node, key, "must be UTF-8 text");
+    return std::nullopt;
+  }
+  return node.Scalar();
 }
 
 std::optional<int64_t> YamlReader::Int(const YAML::Node& node,
@@ -280,6 +293,11 @@ std::optional<std::map<std::string, std::string>> YamlReader::StringMap(
   std::map<std::string, std::string> out;
   bool ok = true;
   for (const auto& entry : node) {
+    if (!IsUtf8(entry.first.Scalar())) {
+      Report(entry.first, key, "keys must be UTF-8 text");
+      ok = false;
+      continue;
+    }
     std::optional<std::string> value =
         String(entry.second, SubKey(key, entry.first.Scalar()));
     if (value) {

@@ -185,6 +185,16 @@ std::vector<BadCase> BadCases() {
       // Aliases of aliases: each level repeats the one below.
       {"AliasRepeatsAList", "flags:\n  known: &k [A, B]\n  read_only: *k\n", 3,
        14, "", "aliases (*name) are not supported"},
+      // Found by fuzzing: bytes that are not UTF-8 were taken, and came back
+      // changed from ExportState (and unreadable to clients' protobuf).
+      {"FlagNotUtf8",
+       "flags:\n  known: [A, WHEEL\x87\x87"
+       "CHAIR]\n",
+       2, 14, "flags.known[1]", "must be UTF-8 text"},
+      {"ErrorMetadataKeyNotUtf8",
+       Rule("    action:\n      code: UNAVAILABLE\n"
+            "      error_metadata: {\xff: v}\n"),
+       5, 24, "faults[0].action.error_metadata", "keys must be UTF-8 text"},
       {"MaxCustomersExceeded",
        absl::StrCat("settings:\n  max_customers: 1\ncustomers:\n",
                     Person("A", "a@example.com"), Person("B", "b@example.com")),
