@@ -232,9 +232,13 @@ bool YamlReader::Sequence(const YAML::Node& node, const std::string& key) {
 
 std::optional<std::string> YamlReader::String(const YAML::Node& node,
                                               const std::string& key) {
-  if (node.IsScalar()) return node.Scalar();
-  Report(node, key, absl::StrCat("must be a string, got ", KindName(node)));
-  return std::nullopt;
+  if (!node.IsScalar()) {
+    Report(node, key, absl::StrCat("must be a string, got ", KindName(node)));
+    return std::nullopt;
+  }
+  // Text is UTF-8, as protobuf needs it: ParseYaml checks the document, and
+  // yaml-cpp writes escapes ("\x87") as UTF-8 and refuses surrogates.
+  return node.Scalar();
 }
 
 std::optional<int64_t> YamlReader::Int(const YAML::Node& node,

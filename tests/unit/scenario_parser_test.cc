@@ -181,6 +181,17 @@ std::vector<BadCase> BadCases() {
        Rule("    action:\n      code: OK\n"
             "      response: &r {customer: [*r]}\n"),
        1, 1, "", "with its aliases expanded, the document is larger than"},
+      // Found by fuzzing: bytes that are not UTF-8 were taken, and came back
+      // changed from ExportState (and unreadable to clients' protobuf). The
+      // whole document is checked before it is parsed.
+      {"FlagNotUtf8",
+       "flags:\n  known: [A, WHEEL\x87\x87"
+       "CHAIR]\n",
+       2, 19, "", "(0x87) is not valid UTF-8"},
+      {"ErrorMetadataKeyNotUtf8",
+       Rule("    action:\n      code: UNAVAILABLE\n"
+            "      error_metadata: {\xff: v}\n"),
+       5, 24, "", "(0xff) is not valid UTF-8"},
       {"MaxCustomersExceeded",
        absl::StrCat("settings:\n  max_customers: 1\ncustomers:\n",
                     Person("A", "a@example.com"), Person("B", "b@example.com")),
