@@ -21,6 +21,35 @@ void WriteStringMap(YAML::Emitter& out, const char* key,
   out << YAML::EndMap;
 }
 
+// A response's JSON (parsed as YAML) written so that YamlToJson reads it back
+// to the same JSON: strings double-quoted, numbers, booleans and null plain.
+// Emitting the parsed node as it is would write a string such as "-3740" or
+// "null" plain, which reads back as a number or null.
+void WriteJson(YAML::Emitter& out, const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      out << YAML::Flow << YAML::BeginMap;
+      for (const auto& entry : node) {
+        out << YAML::Key << YAML::DoubleQuoted << entry.first.Scalar()
+            << YAML::Value;
+        WriteJson(out, entry.second);
+      }
+      out << YAML::EndMap;
+      return;
+    case YAML::NodeType::Sequence:
+      out << YAML::Flow << YAML::BeginSeq;
+      for (const auto& item : node) WriteJson(out, item);
+      out << YAML::EndSeq;
+      return;
+    case YAML::NodeType::Scalar:
+      if (node.Tag() == "!") out << YAML::DoubleQuoted;  // a JSON string
+      out << node.Scalar();
+      return;
+    default:
+      out << YAML::Null;
+  }
+}
+
 void WriteAction(YAML::Emitter& out, const model::FaultAction& action) {
   out << YAML::BeginMap;
   out << YAML::Key << "code" << YAML::Value << errors::CodeName(action.code);
@@ -41,9 +70,8 @@ void WriteAction(YAML::Emitter& out, const model::FaultAction& action) {
   }
   if (action.hang) out << YAML::Key << "hang" << YAML::Value << true;
   if (action.response_json) {
-    // JSON is YAML: the parsed node keeps string and number types apart.
-    out << YAML::Key << "response" << YAML::Value
-        << YAML::Load(*action.response_json);
+    out << YAML::Key << "response" << YAML::Value;
+    WriteJson(out, YAML::Load(*action.response_json));  // JSON is YAML
   }
   out << YAML::EndMap;
 }

@@ -402,5 +402,28 @@ TEST(ScenarioParserTest, WrittenScenarioReadsBackToTheSame) {
             scenario.faults[2].action->response_json);
 }
 
+// Found by fuzz_fault_rule's round trip: strings of a canned response that
+// look like numbers, booleans or null were written plain, so they read back
+// as those (refused for a string field, or silently dropped as null).
+TEST(ScenarioParserTest, WrittenResponseKeepsStringsThatLookLikeOtherTypes) {
+  const std::string yaml =
+      "faults:\n  - method: GetCustomer\n    action:\n      code: OK\n"
+      "      response:\n        customer: {id: \"123\", given_name: \"null\","
+      " family_name: \"true\", phone_number: \"-3740\","
+      " email_address: \"1e5\"}\n";
+  absl::StatusOr<model::Scenario> parsed = ParseScenario(yaml, "canned.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const std::string expected =
+      R"({"customer":{"id":"123","given_name":"null","family_name":"true",)"
+      R"("phone_number":"-3740","email_address":"1e5"}})";
+  ASSERT_EQ(parsed->faults[0].action->response_json, expected);
+
+  const std::string written = WriteScenario(*parsed);
+  absl::StatusOr<model::Scenario> again = ParseScenario(written, "written");
+  ASSERT_TRUE(again.ok()) << again.status() << "\n" << written;
+  EXPECT_EQ(again->faults[0].action->response_json, expected) << written;
+  EXPECT_EQ(WriteScenario(*again), written);
+}
+
 }  // namespace
 }  // namespace customerfake::scenario
