@@ -52,9 +52,9 @@ void ParseFailureInterceptor::Intercept(
   if (methods->QueryInterceptionHookPoint(
           InterceptionHookPoints::POST_RECV_MESSAGE) &&
       methods->GetRecvMessage() == nullptr) {
-    parse_failed_ = true;
+    parse_failed_.store(true, std::memory_order_relaxed);
   }
-  if (parse_failed_ &&
+  if (parse_failed_.load(std::memory_order_relaxed) &&
       methods->QueryInterceptionHookPoint(
           InterceptionHookPoints::PRE_SEND_STATUS) &&
       methods->GetSendStatus().error_code() ==

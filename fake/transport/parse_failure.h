@@ -3,6 +3,7 @@
 
 #include <grpcpp/support/server_interceptor.h>
 
+#include <atomic>
 #include <string>
 
 namespace customerfake::transport {
@@ -21,7 +22,9 @@ class ParseFailureInterceptor : public grpc::experimental::Interceptor {
 
  private:
   const std::string method_;
-  bool parse_failed_ = false;
+  // Set by the receive batch's hook, read by the send batch's and by the
+  // close hook, which gRPC may run on another completion-queue thread.
+  std::atomic<bool> parse_failed_{false};
 };
 
 class ParseFailureInterceptorFactory
