@@ -3,32 +3,37 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "fake/errors/errors.h"
+#include "fake/model/json_string.h"
 
 namespace customerfake::core {
 
 TokenIssuer::TokenIssuer(const Clock& clock, size_t capacity)
-    : clock_(clock), capacity_(capacity), random_(std::random_device{}()) {}
+    : clock_(clock), capacity_(capacity), random_([] {
+        std::random_device device;
+        std::seed_seq seed{device(), device(), device(), device(),
+                           device(), device(), device(), device()};
+        return std::mt19937_64(seed);
+      }()) {}
 
 std::string TokenIssuer::Issue(absl::string_view ns,
                                absl::string_view client_id,
                                absl::Duration ttl) {
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_.Now();
-  // Forget expired tokens first, then the oldest ones over capacity.
-  while (!order_.empty()) {
-    auto it = expiry_.find(order_.front());
-    bool gone =
-        it == expiry_.end() || it->second <= now || expiry_.size() >= capacity_;
-    if (!gone) break;
-    if (it != expiry_.end()) expiry_.erase(it);
+  // Forget the oldest tokens over capacity. Expired ones are kept until
+  // then, so that a client using one hears "expired", not "not issued".
+  while (expiry_.size() >= capacity_ && !order_.empty()) {
+    expiry_.erase(order_.front());
     order_.pop_front();
   }
   std::string token;
   do {
     // Escaped, so the JSON stays whole whatever the client id holds.
     token = absl::Base64Escape(absl::StrFormat(
-        R"({"org":"%s","client":"%s","id":"%016x%016x"})", absl::CHexEscape(ns),
-        absl::CHexEscape(client_id), random_(), random_()));
+        R"({"org":%s,"client":%s,"id":"%016x%016x"})", model::JsonString(ns),
+        model::JsonString(errors::Printable(client_id, 1024)), random_(),
+        random_()));
   } while (expiry_.contains(token));
   expiry_.emplace(token, now + ttl);
   order_.push_back(token);

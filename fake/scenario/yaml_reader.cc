@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "fake/errors/errors.h"
+#include "fake/model/json_string.h"
 
 namespace customerfake::scenario {
 namespace {
@@ -25,36 +26,6 @@ std::string KindName(const YAML::Node& node) {
   }
 }
 
-void AppendJsonString(absl::string_view text, std::string& out) {
-  out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppend(&out, "\\u00", absl::Hex(c, absl::kZeroPad2));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
-
 // False as soon as `out` grows past `max_bytes`.
 bool AppendJson(const YAML::Node& node, size_t max_bytes, std::string& out) {
   if (out.size() > max_bytes) return false;
@@ -65,7 +36,7 @@ bool AppendJson(const YAML::Node& node, size_t max_bytes, std::string& out) {
       for (const auto& entry : node) {
         if (!first) out += ',';
         first = false;
-        AppendJsonString(entry.first.Scalar(), out);
+        model::AppendJsonString(entry.first.Scalar(), out);
         out += ':';
         if (!AppendJson(entry.second, max_bytes, out)) return false;
       }
@@ -95,7 +66,7 @@ bool AppendJson(const YAML::Node& node, size_t max_bytes, std::string& out) {
           return true;
         }
       }
-      AppendJsonString(text, out);
+      model::AppendJsonString(text, out);
       return out.size() <= max_bytes;
     }
     default:

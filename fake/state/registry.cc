@@ -44,6 +44,17 @@ absl::StatusOr<std::shared_ptr<Namespace>> NamespaceRegistry::GetOrCreate(
   return created;
 }
 
+absl::StatusOr<std::shared_ptr<const Baseline>> NamespaceRegistry::BaselineOf(
+    absl::string_view name) const {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = namespaces_.find(name);
+    if (it != namespaces_.end()) return it->second->baseline();
+  }
+  if (!IsValidNamespaceName(name)) return errors::InvalidNamespace(name);
+  return baseline_;
+}
+
 bool NamespaceRegistry::Delete(absl::string_view name) {
   std::shared_ptr<Namespace> dropped;  // destroyed outside the lock
   absl::MutexLock lock(&mu_);

@@ -30,6 +30,10 @@ class NamespaceRegistry {
   // INVALID_ARGUMENT for a bad name; RESOURCE_EXHAUSTED when full.
   absl::StatusOr<std::shared_ptr<Namespace>> GetOrCreate(
       absl::string_view name);
+  // The baseline a namespace of that name has, or would start from, without
+  // creating it. INVALID_ARGUMENT for a bad name.
+  absl::StatusOr<std::shared_ptr<const Baseline>> BaselineOf(
+      absl::string_view name) const;
   // Drops the namespace; false when there was none.
   bool Delete(absl::string_view name);
   std::vector<std::string> Names() const;

@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "fake/core/core.h"
+#include "fake/errors/errors.h"
+#include "fake/model/json_string.h"
 #include "fake/state/registry.h"
 
 namespace customerfake::transport {
@@ -20,8 +22,9 @@ namespace {
 constexpr char kTokenPath[] = "/auth/oauth/token";
 constexpr char kJson[] = "application/json";
 
+// Text from the request (a header, a parameter, the path) may be any bytes.
 std::string JsonString(absl::string_view text) {
-  return absl::StrCat("\"", absl::CHexEscape(text), "\"");
+  return model::JsonString(errors::Printable(text, 1024));
 }
 
 void Error(httplib::Response& response, int status, absl::string_view error,
@@ -67,15 +70,8 @@ bool Credentials(const httplib::Request& request, std::string* id,
 
 void IssueToken(core::Core& core, const httplib::Request& request,
                 httplib::Response& response) {
-  const std::string ns_name = request.has_header("x-fake-namespace")
-                                  ? request.get_header_value("x-fake-namespace")
-                                  : std::string(state::kDefaultNamespace);
-  absl::StatusOr<std::shared_ptr<state::Namespace>> ns =
-      core.namespaces().GetOrCreate(ns_name);
-  if (!ns.ok()) {
-    Error(response, 400, "invalid_request", ns.status().message());
-    return;
-  }
+  // The request is checked before its namespace is looked up, and a token
+  // creates no namespace: junk requests cannot fill --max-namespaces.
   if (!request.has_param("grant_type")) {
     Error(response, 400, "invalid_request",
           "missing grant_type (send grant_type=client_credentials as "
@@ -94,7 +90,16 @@ void IssueToken(core::Core& core, const httplib::Request& request,
           "missing client credentials (HTTP Basic client_id:client_secret)");
     return;
   }
-  const model::Settings& settings = (*ns)->baseline()->settings;
+  const std::string ns_name = request.has_header("x-fake-namespace")
+                                  ? request.get_header_value("x-fake-namespace")
+                                  : std::string(state::kDefaultNamespace);
+  absl::StatusOr<std::shared_ptr<const state::Baseline>> baseline =
+      core.namespaces().BaselineOf(ns_name);
+  if (!baseline.ok()) {
+    Error(response, 400, "invalid_request", baseline.status().message());
+    return;
+  }
+  const model::Settings& settings = (*baseline)->settings;
   if (!settings.oauth_clients.empty()) {
     bool known = false;
     for (const model::OAuthClient& client : settings.oauth_clients) {

@@ -128,6 +128,8 @@ TEST_F(OAuthTest, ATokenWorksUntilItExpiresThenAFreshOneWorks) {
 
   // The refresh an integrator's client does.
   EXPECT_THAT(Call(Token()), IsOk());
+  // Issuing that one did not turn the expired token into an unknown one.
+  EXPECT_THAT(Call(token).error_message(), HasSubstr("has expired"));
 }
 
 TEST_F(OAuthTest, ATokenTheEndpointDidNotIssueIsRefused) {
@@ -226,6 +228,42 @@ TEST_F(OAuthTest, TheNamespaceHeaderPicksTheClients) {
   EXPECT_EQ(bad_ns->status, 400);
   EXPECT_EQ(Json(bad_ns->body).fields().at("error").string_value(),
             "invalid_request");
+}
+
+TEST_F(OAuthTest, TokenRequestsCreateNoNamespace) {
+  ASSERT_THAT(fake_->control().ListNamespaces(), ::testing::IsEmpty());
+  // Refused before the namespace is looked at; then a token for a namespace
+  // that does not exist yet, by the server scenario's clients.
+  httplib::Result refused = FetchToken("app", "s3cret", "grant_type=password",
+                                       {{"x-fake-namespace", "fresh"}});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+  httplib::Result issued =
+      FetchToken("app", "s3cret", "grant_type=client_credentials",
+                 {{"x-fake-namespace", "fresh"}});
+  ASSERT_TRUE(issued);
+  ASSERT_EQ(issued->status, 200) << issued->body;
+  EXPECT_THAT(fake_->control().ListNamespaces(), ::testing::IsEmpty());
+  // The first API call creates it, and the token is good there.
+  EXPECT_THAT(
+      Call(Json(issued->body).fields().at("access_token").string_value(),
+           "fresh"),
+      IsOk());
+  EXPECT_THAT(fake_->control().ListNamespaces(),
+              ::testing::ElementsAre("fresh"));
+}
+
+TEST_F(OAuthTest, ErrorsEchoingTheRequestAreValidJson) {
+  // A quote, a backslash, a control character and a byte that is not UTF-8.
+  httplib::Result result =
+      FetchToken("app", "s3cret", "grant_type=o%27b%22r%5C%01%FF");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 400);
+  google::protobuf::Struct json = Json(result->body);
+  EXPECT_EQ(json.fields().at("error").string_value(), "unsupported_grant_type");
+  EXPECT_EQ(json.fields().at("error_description").string_value(),
+            "grant_type \"o'b\"r\\\x01\xEF\xBF\xBD\" is not supported; use "
+            "client_credentials");
 }
 
 TEST_F(OAuthTest, WithoutClientsAnyCredentialsGetAToken) {
