@@ -122,10 +122,19 @@ class StateReader {
                                               const std::string& key) {
     auto text = reader_.String(node, key);
     if (!text) return std::nullopt;
+    // The server wrote this text from a state it held, which may have grown
+    // past --max-scenario-bytes one call at a time: no byte cap below what
+    // is already in memory.
+    ScenarioLimits limits;
+    limits.max_bytes = std::max(text->size(), limits.max_bytes);
     std::vector<Problem> found;
     absl::StatusOr<model::Scenario> scenario =
-        ParseScenario(*text, key, &found);
+        ParseScenario(*text, key, &found, limits);
     if (scenario.ok()) return *std::move(scenario);
+    if (found.empty()) {  // refused as a whole, without a line to point at
+      reader_.Report(node, key, std::string(scenario.status().message()));
+      return std::nullopt;
+    }
     // A block scalar's text starts on the line after its indicator, indented
     // like its first line.
     const int first = node.Mark().line + 1;

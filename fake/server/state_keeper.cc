@@ -41,8 +41,10 @@ absl::Status WriteAtomically(const std::string& path, const std::string& text) {
     }
     done += n;
   }
-  if (fsync(fd) != 0 || close(fd) != 0) {
-    std::string error = ErrnoText();
+  // Closed whatever fsync says, so a failing disk leaks no descriptor.
+  std::string error = fsync(fd) != 0 ? ErrnoText() : "";
+  if (close(fd) != 0 && error.empty()) error = ErrnoText();
+  if (!error.empty()) {
     unlink(temp.c_str());
     return absl::UnavailableError(
         absl::StrCat("cannot write ", temp, ": ", error));

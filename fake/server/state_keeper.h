@@ -30,7 +30,8 @@ class StateKeeper {
   // Restores the namespaces the file holds; `restored` tells whether there
   // was a file. A file that cannot be read or used is an error (the server
   // must not start empty in its place): FAILED_PRECONDITION when unreadable,
-  // INVALID_ARGUMENT naming every problem when corrupt or over a limit.
+  // INVALID_ARGUMENT naming every problem when corrupt, or the first limit
+  // it is over.
   absl::Status Restore(bool* restored);
   // Writes the file every `interval` while the state changes.
   void Start();

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -83,6 +84,26 @@ TEST(StateFile, WriteThenParseGivesTheSameNamespaces) {
   }
   EXPECT_EQ((*parsed)[0].state.customers[1].fields.given_name, "Zoë: \"#1\"");
   EXPECT_EQ((*parsed)[0].state.faults[0].id, "rule-3");
+}
+
+// The server may grow a namespace past --max-scenario-bytes one call at a
+// time; its saved state must still read back rather than come back empty.
+TEST(StateFile, ANamespaceOverTheScenarioByteCapReadsBack) {
+  std::vector<SavedNamespace> saved = TwoNamespaces();
+  std::string text = WriteState(saved);
+  // A comment line in the first namespace's state text, indented like the
+  // line after "state: |".
+  const size_t block = text.find("state: |");
+  ASSERT_NE(block, std::string::npos) << text;
+  const size_t line = text.find('\n', block) + 1;
+  const size_t indent = text.find_first_not_of(' ', line) - line;
+  text.insert(line, absl::StrCat(std::string(indent, ' '), "# ",
+                                 std::string(kMaxScenarioBytes, 'x'), "\n"));
+  absl::StatusOr<std::vector<SavedNamespace>> parsed =
+      ParseState(text, "state.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message().substr(0, 500);
+  ASSERT_THAT(*parsed, SizeIs(2));
+  EXPECT_EQ(WriteScenario((*parsed)[0].state), WriteScenario(saved[0].state));
 }
 
 TEST(StateFile, NoNamespacesIsAValidState) {
