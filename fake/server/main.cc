@@ -154,7 +154,9 @@ std::string Usage() {
                                                            "timeout"}));
 }
 
-// The limit flags against bad input, checked to lie in [min, max].
+// The limit flags against bad input, checked to lie in [min, max]. Names
+// are the flags' own (underscores), so FlagRef names the variable when the
+// value came from the environment.
 absl::Status ReadLimitFlags(customerfake::FakeOptions& options) {
   struct Limit {
     const char* flag;
@@ -163,21 +165,27 @@ absl::Status ReadLimitFlags(customerfake::FakeOptions& options) {
     int64_t max;
   };
   const Limit limits[] = {
+      {"max_namespaces", absl::GetFlag(FLAGS_max_namespaces), 1, INT64_MAX},
+      {"journal_entries", absl::GetFlag(FLAGS_journal_entries), 1, INT64_MAX},
+      {"max_fault_rules", absl::GetFlag(FLAGS_max_fault_rules), 1, INT64_MAX},
       // gRPC takes an int; below 4 KiB not even an error fits.
-      {"max-message-bytes", absl::GetFlag(FLAGS_max_message_bytes), 4096,
+      {"max_message_bytes", absl::GetFlag(FLAGS_max_message_bytes), 4096,
        INT32_MAX},
-      {"max-scenario-bytes", absl::GetFlag(FLAGS_max_scenario_bytes), 1,
+      {"max_scenario_bytes", absl::GetFlag(FLAGS_max_scenario_bytes), 1,
        INT64_MAX},
-      {"max-customers", absl::GetFlag(FLAGS_max_customers), 1, INT32_MAX},
-      {"max-customer-flags", absl::GetFlag(FLAGS_max_customer_flags), 1,
+      {"max_customers", absl::GetFlag(FLAGS_max_customers), 1, INT32_MAX},
+      {"max_customer_flags", absl::GetFlag(FLAGS_max_customer_flags), 1,
        INT32_MAX},
-      {"journal-bytes", absl::GetFlag(FLAGS_journal_bytes), 1, INT64_MAX},
+      {"journal_bytes", absl::GetFlag(FLAGS_journal_bytes), 1, INT64_MAX},
   };
   for (const Limit& limit : limits) {
     if (limit.value < limit.min || limit.value > limit.max) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(FlagRef(limit.flag), " must be between ", limit.min,
-                       " and ", limit.max, ", got ", limit.value));
+      return absl::InvalidArgumentError(absl::StrCat(
+          FlagRef(limit.flag), " must be ",
+          limit.max == INT64_MAX
+              ? absl::StrCat("at least ", limit.min)
+              : absl::StrCat("between ", limit.min, " and ", limit.max),
+          ", got ", limit.value));
     }
   }
   options.max_message_bytes =
@@ -262,21 +270,12 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
         FlagRef("auth"), FromEnv("auth") ? "=" : " ",
         "tokens needs at least one --token (or ", EnvVarName("token"), ")"));
   }
-  for (auto [name, value] :
-       {std::pair{"max_namespaces", absl::GetFlag(FLAGS_max_namespaces)},
-        std::pair{"journal_entries", absl::GetFlag(FLAGS_journal_entries)},
-        std::pair{"max_fault_rules", absl::GetFlag(FLAGS_max_fault_rules)}}) {
-    if (value < 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(FlagRef(name), " must be at least 1, got ", value));
-    }
+  if (absl::Status limits = ReadLimitFlags(options); !limits.ok()) {
+    return limits;
   }
   options.max_namespaces = absl::GetFlag(FLAGS_max_namespaces);
   options.journal_entries = absl::GetFlag(FLAGS_journal_entries);
   options.fault_rules = absl::GetFlag(FLAGS_max_fault_rules);
-  if (absl::Status limits = ReadLimitFlags(options); !limits.ok()) {
-    return limits;
-  }
   return options;
 }
 
