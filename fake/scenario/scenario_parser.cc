@@ -152,6 +152,13 @@ class ScenarioReader {
         settings.tokens = *tokens;
       }
     }
+    if (settings.auth_mode == model::AuthMode::kOAuth &&
+        !limits_.token_endpoint) {
+      reader_.Report(node["mode"], "settings.auth.mode",
+                     "mode oauth accepts only tokens from the token endpoint, "
+                     "and this server has none (start it with --oauth-listen "
+                     "HOST:PORT)");
+    }
     if (settings.auth_mode == model::AuthMode::kTokens &&
         settings.tokens.empty()) {
       reader_.Report(node, "settings.auth.tokens",

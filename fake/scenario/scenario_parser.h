@@ -31,6 +31,9 @@ struct ScenarioLimits {
   int64_t default_max_customers = kMaxCustomers;
   size_t max_customer_flags = kMaxCustomerFlags;  // flags of one customer
   size_t max_fault_rules = 1000;                  // --max-fault-rules
+  // False when the server has no token endpoint (--oauth-listen): auth mode
+  // oauth, which accepts only its tokens, would lock every client out.
+  bool token_endpoint = true;
 };
 
 // Parses scenario YAML. On failure returns INVALID_ARGUMENT (reason

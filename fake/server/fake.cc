@@ -127,6 +127,9 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   core_options.limits.fault_rules = options.fault_rules;
   core_options.limits.customer_flags = options.max_customer_flags;
   core_options.scenario_limits = limits;
+  // The server's own scenario is checked above, after the flags' overrides.
+  core_options.scenario_limits.token_endpoint =
+      !options.oauth_listen_address.empty();
   core_options.max_message_bytes =
       static_cast<size_t>(options.max_message_bytes);
   core_options.journal = options.journal;

@@ -126,6 +126,14 @@ absl::Status StateKeeper::Restore(bool* restored) {
         registry.max_namespaces(), " (--max-namespaces)"));
   }
   for (const scenario::SavedNamespace& ns : *saved) {
+    if (ns.baseline &&
+        ns.baseline->settings.auth_mode == model::AuthMode::kOAuth &&
+        !core_.scenario_limits().token_endpoint) {
+      return unusable(absl::StrCat(
+          "namespace \"", ns.name,
+          "\" has a scenario with auth mode oauth, which needs the token "
+          "endpoint (--oauth-listen HOST:PORT)"));
+    }
     if (ns.state.faults.size() > limits.fault_rules) {
       return unusable(absl::StrCat("namespace \"", ns.name, "\" has ",
                                    ns.state.faults.size(),

@@ -287,5 +287,23 @@ TEST(OAuthStart, ModeOAuthWithoutTheEndpointIsRefused) {
               HasSubstr("needs an OAuth listen address (--oauth-listen"));
 }
 
+TEST(OAuthStart, ScenarioInModeOAuthIsRefusedWithoutTheEndpoint) {
+  auto started = Fake::Start(FakeOptions{});
+  ASSERT_TRUE(started.ok()) << started.status();
+  control::Control& control = (*started)->control();
+  ASSERT_TRUE(control.LoadScenario("team", "customers: []\n").ok());
+  const std::string before = *control.ExportState("team");
+  absl::StatusOr<control::Control::Loaded> loaded = control.LoadScenario(
+      "team", "version: 1\nsettings:\n  auth: {mode: oauth}\n", "oauth.yaml");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(loaded.status().message()),
+              HasSubstr("oauth.yaml:3:16: settings.auth.mode: mode oauth "
+                        "accepts only tokens from the token endpoint, and this "
+                        "server has none (start it with --oauth-listen "
+                        "HOST:PORT)"));
+  EXPECT_EQ(*control.ExportState("team"), before);
+}
+
 }  // namespace
 }  // namespace customerfake

@@ -265,5 +265,30 @@ TEST_F(StateFileTest, MoreNamespacesThanTheLimitStopTheStart) {
                         "(--max-namespaces)"));
 }
 
+TEST_F(StateFileTest, AnOAuthNamespaceNeedsTheTokenEndpointAfterARestart) {
+  const std::string oauth = "settings: {auth: {mode: oauth}}\n";
+  {
+    FakeOptions options;
+    options.state_file = path_;
+    options.oauth_listen_address = "127.0.0.1:0";
+    auto fake = Fake::Start(std::move(options));
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    ASSERT_TRUE((*fake)->control().LoadScenario("team", oauth).ok());
+    (*fake)->Shutdown();
+  }
+  const std::string saved = FileText();
+  // Without the endpoint no client could reach `team` any more.
+  FakeOptions options;
+  options.state_file = path_;
+  auto fake = Fake::Start(std::move(options));
+  ASSERT_FALSE(fake.ok());
+  EXPECT_EQ(fake.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(fake.status().message()),
+              HasSubstr("namespace \"team\" has a scenario with auth mode "
+                        "oauth, which needs the token endpoint (--oauth-listen "
+                        "HOST:PORT)"));
+  EXPECT_EQ(FileText(), saved);
+}
+
 }  // namespace
 }  // namespace customerfake
