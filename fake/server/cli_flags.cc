@@ -67,13 +67,16 @@ absl::Status ApplyEnvironment(const absl::flat_hash_set<std::string>& given,
     auto it = by_variable.find(variable);
     if (it == by_variable.end()) {
       if (warnings != nullptr) {
-        std::string flag = absl::StrReplaceAll(
-            absl::AsciiStrToLower(
-                absl::string_view(variable).substr(kEnvPrefix.size())),
-            {{"_", "-"}});
-        warnings->push_back(absl::StrCat("ignoring ", variable,
-                                         ": there is no flag --", flag,
-                                         " (see --help)"));
+        std::string name = absl::AsciiStrToLower(
+            absl::string_view(variable).substr(kEnvPrefix.size()));
+        if (SpelledName(name) != name) {  // CUSTOMER_FAKE_NS
+          warnings->push_back(
+              absl::StrCat("ignoring ", variable, ": use ", EnvVarName(name)));
+        } else {
+          warnings->push_back(absl::StrCat(
+              "ignoring ", variable, ": there is no flag --",
+              absl::StrReplaceAll(name, {{"_", "-"}}), " (see --help)"));
+        }
       }
       continue;
     }
@@ -183,7 +186,8 @@ std::string FlagHelp(absl::Span<const absl::string_view> names) {
     std::string default_value = flag->DefaultValue();
     absl::StrAppendFormat(
         &out, "  --%-18s %s%s\n",
-        absl::StrReplaceAll(flag->Name(), {{"_", "-"}}), flag->Help(),
+        absl::StrReplaceAll(SpelledName(flag->Name()), {{"_", "-"}}),
+        flag->Help(),
         default_value.empty() || default_value == "false"
             ? ""
             : absl::StrCat(" (default: ", default_value, ")"));

@@ -71,7 +71,7 @@ ABSL_FLAG(std::string, log_level, "info",
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051",
           "client commands: the fake's control address, HOST:PORT");
 ABSL_FLAG(std::string, ns, "default",
-          "client commands: the namespace to act on (alias --namespace)");
+          "client commands: the namespace to act on (also --ns)");
 ABSL_FLAG(std::string, method, "", "calls: only calls of this method");
 ABSL_FLAG(bool, json, false, "client commands: print JSON for machines");
 ABSL_FLAG(std::string, timeout, "5s", "client commands: how long to wait");

@@ -673,6 +673,14 @@ class EnvironmentTest(unittest.TestCase):
         result = run("--help")
         self.assertIn("CUSTOMER_FAKE_FOO_BAR", result.stdout)
         self.assertIn("command line wins", result.stdout)
+        # Flags are listed as spelled, so the rule gives the right variable.
+        self.assertRegex(result.stdout, r"(?m)^  --namespace +client commands")
+
+    def test_variable_of_a_flags_short_alias_points_to_the_right_one(self):
+        result = run("namespaces", "--addr", "127.0.0.1:1", "--timeout",
+                     "1s", env={"CUSTOMER_FAKE_NS": "team"})
+        self.assertIn("customer-fake: ignoring CUSTOMER_FAKE_NS: use "
+                      "CUSTOMER_FAKE_NAMESPACE\n", result.stderr)
 
 
 class SignalTest(unittest.TestCase):
