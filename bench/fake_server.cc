@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   options.journal = absl::GetFlag(FLAGS_journal);
   options.max_namespaces = absl::GetFlag(FLAGS_max_namespaces);
   options.journal_entries = absl::GetFlag(FLAGS_journal_entries);
-  options.log_level = customerfake::core::LogLevel::kOff;
+  options.log_level = customerfake::model::LogLevel::kOff;
   auto fake = customerfake::Fake::Start(std::move(options));
   if (!fake.ok()) {
     std::cerr << "bench-fake-server: " << fake.status() << "\n";

@@ -72,7 +72,7 @@ int Breakdown(uint64_t n, const std::string& file) {
     yaml.assign(std::istreambuf_iterator<char>(in), {});
     result.Add("read_file_s", Seconds(t));
   }
-  const bool fits = yaml.size() <= scenario::kMaxScenarioBytes;
+  const bool fits = yaml.size() <= model::kMaxScenarioBytes;
   result.Add("yaml_bytes", yaml.size()).Add("yaml_fits_limit", fits ? 1 : 0);
   if (absl::GetFlag(FLAGS_yaml_load)) {
     // The first parse in a process also pays the page faults of the memory

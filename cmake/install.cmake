@@ -9,7 +9,10 @@ include(CMakePackageConfigHelpers)
 set(CUSTOMER_FAKE_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/customer_fake")
 set(CUSTOMER_FAKE_SCENARIOS_INSTALL_DIR "${CMAKE_INSTALL_DATADIR}/customer_fake/scenarios")
 
-install(TARGETS customer_fake customer_fake_protos customer-fake
+# Every layer is a static library that customer_fake::customer_fake links.
+get_property(customer_fake_layers GLOBAL PROPERTY CUSTOMER_FAKE_LAYERS)
+install(TARGETS customer_fake ${customer_fake_layers} customer_fake_protos
+    customer-fake
   EXPORT customer_fakeTargets
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
   LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
@@ -26,14 +29,26 @@ if(TARGET customer_fake_testing)
     DESTINATION "${CUSTOMER_FAKE_CMAKE_DIR}")
 endif()
 
-# Public headers include internal ones: all of fake/ keeps its layout, next
-# to the generated protobuf/gRPC headers.
-install(DIRECTORY "${PROJECT_SOURCE_DIR}/fake/"
-  DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/fake"
-  FILES_MATCHING PATTERN "*.h")
-install(DIRECTORY "${GEN_DIR}/"
-  DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
-  FILES_MATCHING PATTERN "*.h")
+# Only the public headers, under the project's own folder so that nothing
+# clashes in a shared prefix: the embedding class and its options, the
+# control operations, the testing helpers, the model types they name, and
+# the generated CustomerService stubs. tests/install lists the same set and
+# compiles each header on its own.
+set(CUSTOMER_FAKE_PUBLIC_HEADERS
+  server/fake.h control/control.h testing/fake_test.h errors/error_info.h
+  model/call_record.h model/clock.h model/customer.h model/fault_rule.h
+  model/limits.h model/logging.h model/scenario.h model/settings.h)
+foreach(header ${CUSTOMER_FAKE_PUBLIC_HEADERS})
+  get_filename_component(dir "${header}" DIRECTORY)
+  install(FILES "${PROJECT_SOURCE_DIR}/fake/${header}"
+    DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/customer_fake/fake/${dir}")
+endforeach()
+foreach(header moia/trip/customer/v1/customer.pb.h
+    moia/trip/customer/v1/customer.grpc.pb.h)
+  get_filename_component(dir "${header}" DIRECTORY)
+  install(FILES "${GEN_DIR}/${header}"
+    DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/customer_fake/${dir}")
+endforeach()
 
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/scenarios/"
   DESTINATION "${CUSTOMER_FAKE_SCENARIOS_INSTALL_DIR}")

@@ -40,9 +40,9 @@ void CheckRule(absl::string_view yaml) {
                status.ToString().c_str());
     return;
   }
-  FUZZ_CHECK(faults::ValidateRule(*rule).empty(),
+  FUZZ_CHECK(model::ValidateRule(*rule).empty(),
              "an accepted rule has problems: %s",
-             faults::ValidateRule(*rule)[0].message.c_str());
+             model::ValidateRule(*rule)[0].message.c_str());
   faults::RuleSet rules(/*seed=*/1, /*max_rules=*/4);
   absl::StatusOr<std::string> id = rules.Add(*rule);
   FUZZ_CHECK(id.ok(), "RuleSet refused an accepted rule: %s",

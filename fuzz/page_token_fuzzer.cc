@@ -18,14 +18,14 @@
 #include "absl/strings/string_view.h"
 #include "customerfake/internal/page_token.pb.h"
 #include "fake/errors/errors.h"
-#include "fake/handlers/page_token.h"
+#include "fake/model/page_token.h"
 #include "fuzz/fuzz_check.h"
 #include "google/protobuf/util/message_differencer.h"
 
 namespace {
 
-using customerfake::handlers::PageTokenCodec;
 using customerfake::internal::PageToken;
+using customerfake::model::PageTokenCodec;
 namespace errors = customerfake::errors;
 
 constexpr uint64_t kKey = 0x5eed5eed12345678;

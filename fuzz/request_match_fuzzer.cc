@@ -123,7 +123,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                path.c_str(), first.c_str(), again.c_str());
     fields_match &= first == value;
   }
-  if (!faults::ValidateRule(rule).empty()) return 0;  // Add takes valid ones
+  if (!model::ValidateRule(rule).empty()) return 0;  // Add takes valid ones
 
   faults::RuleSet rules(/*seed=*/1, /*max_rules=*/4);
   FUZZ_CHECK(rules.Add(rule).ok(), "a valid rule was refused");

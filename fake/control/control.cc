@@ -7,6 +7,7 @@
 #include "fake/core/core.h"
 #include "fake/errors/errors.h"
 #include "fake/faults/rule_set.h"
+#include "fake/model/names.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
 #include "fake/state/baseline.h"
@@ -18,7 +19,7 @@ namespace {
 
 // An entry's size in a ListCallsResponse, near enough: its strings (the
 // request as JSON) and room for the fixed fields.
-size_t EncodedBytes(const journal::CallRecord& call) {
+size_t EncodedBytes(const model::CallRecord& call) {
   size_t bytes = call.method.size() + call.RequestJson().size() +
                  call.reason.size() + call.message.size() +
                  call.fault_rule.size() + 128;
@@ -71,10 +72,10 @@ absl::StatusOr<std::string> Control::ExportState(absl::string_view ns) {
 
 absl::StatusOr<std::string> Control::AddFaultRule(absl::string_view ns,
                                                   model::FaultRule rule) {
-  std::vector<faults::RuleProblem> problems = faults::ValidateRule(rule);
+  std::vector<model::RuleProblem> problems = model::ValidateRule(rule);
   if (!problems.empty()) {
     std::string message;
-    for (const faults::RuleProblem& problem : problems) {
+    for (const model::RuleProblem& problem : problems) {
       absl::StrAppend(&message, message.empty() ? "" : "\n", problem.key, ": ",
                       problem.message);
     }
@@ -93,7 +94,7 @@ absl::StatusOr<std::string> Control::AddFaultRuleYaml(absl::string_view ns,
   return AddFaultRule(ns, *std::move(rule));
 }
 
-absl::StatusOr<std::vector<faults::RuleStatus>> Control::ListFaultRules(
+absl::StatusOr<std::vector<model::RuleStatus>> Control::ListFaultRules(
     absl::string_view ns) {
   auto space = core_.namespaces().GetOrCreate(ns);
   if (!space.ok()) return space.status();
@@ -169,7 +170,7 @@ absl::Status Control::ClearCalls(absl::string_view ns) {
 }
 
 absl::Status Control::DeleteNamespace(absl::string_view ns) {
-  if (!state::IsValidNamespaceName(ns)) return errors::InvalidNamespace(ns);
+  if (!model::IsValidNamespaceName(ns)) return errors::InvalidNamespace(ns);
   if (!core_.namespaces().Delete(ns)) {
     return errors::NamespaceNotFound(ns);
   }

@@ -7,8 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "fake/faults/rule_set.h"
-#include "fake/journal/journal.h"
+#include "fake/model/call_record.h"
 #include "fake/model/fault_rule.h"
 
 namespace customerfake::core {
@@ -43,7 +42,7 @@ class Control {
                                            model::FaultRule rule);
   absl::StatusOr<std::string> AddFaultRuleYaml(absl::string_view ns,
                                                absl::string_view yaml);
-  absl::StatusOr<std::vector<faults::RuleStatus>> ListFaultRules(
+  absl::StatusOr<std::vector<model::RuleStatus>> ListFaultRules(
       absl::string_view ns);
   absl::Status RemoveFaultRule(absl::string_view ns, absl::string_view id);
   absl::Status ClearFaultRules(absl::string_view ns);
@@ -51,7 +50,7 @@ class Control {
   // Journal entries, oldest first, filtered by method (short or full name,
   // empty for all). page_size 0 means 100; at most 1000.
   struct CallPage {
-    std::vector<journal::CallRecord> calls;
+    std::vector<model::CallRecord> calls;
     std::string next_page_token;
   };
   absl::StatusOr<CallPage> ListCalls(absl::string_view ns,

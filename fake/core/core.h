@@ -5,29 +5,29 @@
 #include <cstdint>
 #include <memory>
 
-#include "fake/core/call_log.h"
-#include "fake/core/clock.h"
-#include "fake/core/token_issuer.h"
-#include "fake/handlers/page_token.h"
-#include "fake/scenario/scenario_parser.h"
+#include "fake/core/access_log.h"
+#include "fake/model/clock.h"
+#include "fake/model/limits.h"
+#include "fake/model/page_token.h"
 #include "fake/state/baseline.h"
 #include "fake/state/registry.h"
+#include "fake/state/token_issuer.h"
 
 namespace customerfake::core {
 
 struct CoreOptions {
   size_t max_namespaces = 1000;
-  state::NamespaceLimits limits;
+  model::NamespaceLimits limits;
   // What LoadScenario accepts (the startup scenario is read before the core
   // exists).
-  scenario::ScenarioLimits scenario_limits;
+  model::ScenarioLimits scenario_limits;
   // gRPC's message size limit: lists stop a page early and exports refuse
   // to build an answer that would not fit.
   size_t max_message_bytes = 4 << 20;
   bool journal = true;
-  const Clock* clock = nullptr;  // the system clock when null
-  LogFormat log_format = LogFormat::kText;
-  LogLevel log_level = LogLevel::kOff;
+  const model::Clock* clock = nullptr;  // the system clock when null
+  model::LogFormat log_format = model::LogFormat::kText;
+  model::LogLevel log_level = model::LogLevel::kOff;
   std::ostream* log_stream = nullptr;  // std::cerr when null
 };
 
@@ -39,13 +39,13 @@ class Core {
   Core(std::shared_ptr<const state::Baseline> baseline, CoreOptions options);
 
   state::NamespaceRegistry& namespaces() { return namespaces_; }
-  const handlers::PageTokenCodec& tokens() const { return tokens_; }
+  const model::PageTokenCodec& tokens() const { return tokens_; }
   // The OAuth endpoint's access tokens, checked in auth mode oauth.
-  TokenIssuer& access_tokens() { return access_tokens_; }
-  const Clock& clock() const { return *clock_; }
+  state::TokenIssuer& access_tokens() { return access_tokens_; }
+  const model::Clock& clock() const { return *clock_; }
   bool journal_enabled() const { return journal_enabled_; }
-  CallLog& log() { return log_; }
-  const scenario::ScenarioLimits& scenario_limits() const {
+  AccessLog& log() { return log_; }
+  const model::ScenarioLimits& scenario_limits() const {
     return scenario_limits_;
   }
   // The most bytes an answer's payload may have: the message limit less
@@ -58,14 +58,14 @@ class Core {
   void CallDone() { in_flight_.fetch_sub(1); }
 
  private:
-  SystemClock system_clock_;
-  const Clock* clock_;
+  model::SystemClock system_clock_;
+  const model::Clock* clock_;
   bool journal_enabled_;
-  scenario::ScenarioLimits scenario_limits_;
+  model::ScenarioLimits scenario_limits_;
   size_t max_response_bytes_;
-  handlers::PageTokenCodec tokens_;
-  TokenIssuer access_tokens_;
-  CallLog log_;
+  model::PageTokenCodec tokens_;
+  state::TokenIssuer access_tokens_;
+  AccessLog log_;
   state::NamespaceRegistry namespaces_;
   std::atomic<int64_t> in_flight_{0};
 };

@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "fake/errors/errors.h"
-#include "fake/journal/journal.h"
 #include "fake/model/methods.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -18,41 +17,6 @@ namespace {
 uint64_t RandomSeed() {
   std::random_device device;
   return (static_cast<uint64_t>(device()) << 32) ^ device();
-}
-
-void ValidateAction(const model::FaultAction& action,
-                    const model::MethodInfo* method, const std::string& key,
-                    std::vector<RuleProblem>& problems) {
-  auto at = [&](absl::string_view field) {
-    return key.empty() ? std::string(field) : absl::StrCat(key, ".", field);
-  };
-  if (action.delay < absl::ZeroDuration()) {
-    problems.push_back({at("delay"), "must not be negative"});
-  }
-  if (action.retry_delay && *action.retry_delay < absl::ZeroDuration()) {
-    problems.push_back({at("retry_delay"), "must not be negative"});
-  }
-  if (action.hang && action.response_json) {
-    problems.push_back({at("hang"), "cannot be combined with response"});
-  }
-  if (!action.response_json) return;
-  if (action.code != absl::StatusCode::kOk) {
-    problems.push_back({at("response"), "needs code OK"});
-  } else if (method == nullptr) {
-    problems.push_back(
-        {at("response"), "needs a single method, not \"*\", to know its type"});
-  } else {
-    std::unique_ptr<google::protobuf::Message> response(
-        method->response_prototype->New());
-    auto parsed = google::protobuf::util::JsonStringToMessage(
-        *action.response_json, response.get());
-    if (!parsed.ok()) {
-      problems.push_back(
-          {at("response"), absl::StrCat("is not a valid ",
-                                        response->GetDescriptor()->full_name(),
-                                        ": ", std::string(parsed.message()))});
-    }
-  }
 }
 
 // `value` as JSON with every object's keys sorted: a Struct's map has no
@@ -126,58 +90,6 @@ std::string ValueText(const google::protobuf::Value& value) {
 
 }  // namespace
 
-std::vector<RuleProblem> ValidateRule(const model::FaultRule& rule) {
-  std::vector<RuleProblem> problems;
-  const model::MethodInfo* method = nullptr;
-  if (rule.method != "*") {
-    method = model::FindMethod(rule.method);
-    if (method == nullptr) {
-      problems.push_back(
-          {"method", absl::StrCat("\"", rule.method,
-                                  "\" is not a CustomerService method (use a "
-                                  "name like CreateCustomer, its full name, "
-                                  "or \"*\")")});
-    }
-  }
-  for (const auto& [path, value] : rule.match_request) {
-    bool known = false;
-    if (method != nullptr) {
-      known =
-          model::HasFieldPath(method->request_prototype->GetDescriptor(), path);
-    } else {
-      for (const model::MethodInfo& m : model::CustomerServiceMethods()) {
-        known |=
-            model::HasFieldPath(m.request_prototype->GetDescriptor(), path);
-      }
-    }
-    if (!known && (method != nullptr || rule.method == "*")) {
-      problems.push_back(
-          {absl::StrCat("match_request.", path),
-           method != nullptr
-               ? absl::StrCat(
-                     method->request_prototype->GetDescriptor()->full_name(),
-                     " has no field \"", path, "\"")
-               : absl::StrCat("no CustomerService request has a field \"", path,
-                              "\"")});
-    }
-  }
-  if (!(rule.probability >= 0.0 && rule.probability <= 1.0)) {
-    problems.push_back(
-        {"probability",
-         absl::StrCat("must be between 0 and 1, got ", rule.probability)});
-  }
-  if (rule.action.has_value() == !rule.sequence.empty()) {
-    problems.push_back({rule.action ? "sequence" : "action",
-                        "a rule needs exactly one of action and sequence"});
-  }
-  if (rule.action) ValidateAction(*rule.action, method, "action", problems);
-  for (size_t i = 0; i < rule.sequence.size(); ++i) {
-    ValidateAction(rule.sequence[i], method, absl::StrCat("sequence[", i, "]"),
-                   problems);
-  }
-  return problems;
-}
-
 const std::string* CallView::Header(absl::string_view key) const {
   for (const auto& [name, value] : *metadata_) {
     if (name == key) return &value;
@@ -217,7 +129,7 @@ absl::StatusOr<std::string> RuleSet::Add(model::FaultRule rule) {
     return errors::FaultRuleLimitReached(max_rules_);
   }
   auto taken = [&](absl::string_view id) {
-    for (const RuleStatus& existing : rules_) {
+    for (const model::RuleStatus& existing : rules_) {
       if (existing.rule.id == id) return true;
     }
     return false;
@@ -253,14 +165,14 @@ void RuleSet::Reset(std::optional<uint64_t> seed) {
   random_.seed(seed ? *seed : RandomSeed());
 }
 
-std::vector<RuleStatus> RuleSet::List() const { return rules_; }
+std::vector<model::RuleStatus> RuleSet::List() const { return rules_; }
 
 bool RuleSet::Matches(const model::FaultRule& rule,
                       const CallView& call) const {
   if (rule.method != "*") {
     bool full = absl::StartsWith(rule.method, "/");
     if (full ? call.full_method() != rule.method
-             : journal::ShortMethodName(call.full_method()) != rule.method) {
+             : model::ShortMethodName(call.full_method()) != rule.method) {
       return false;
     }
   }
@@ -275,7 +187,7 @@ bool RuleSet::Matches(const model::FaultRule& rule,
 }
 
 std::optional<Decision> RuleSet::Decide(const CallView& call) {
-  for (RuleStatus& status : rules_) {
+  for (model::RuleStatus& status : rules_) {
     const model::FaultRule& rule = status.rule;
     if (!Matches(rule, call)) continue;
     uint64_t nth = ++status.matched;  // 1-based among matching calls

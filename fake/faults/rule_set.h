@@ -16,16 +16,6 @@
 
 namespace customerfake::faults {
 
-// One problem of a rule: the key it concerns, relative to the rule
-// ("probability", "match_request.foo", "sequence[1].code"), and what is wrong.
-struct RuleProblem {
-  std::string key;
-  std::string message;
-};
-
-// Every problem of `rule`; empty when it is valid.
-std::vector<RuleProblem> ValidateRule(const model::FaultRule& rule);
-
 // What the fault engine sees of a call.
 class CallView {
  public:
@@ -53,13 +43,6 @@ struct Decision {
   model::FaultAction action;
 };
 
-// A rule with its counters, as ListFaultRules reports it.
-struct RuleStatus {
-  model::FaultRule rule;
-  uint64_t matched = 0;
-  uint64_t acted = 0;
-};
-
 // The fault rules of one namespace, checked in the order they were added:
 // the first rule that matches a call, has budget left, is past its `skip`
 // and wins its probability draw takes the call; otherwise the next rule is
@@ -75,7 +58,7 @@ class RuleSet {
   void Clear();
   // Drops all rules and restarts the random source.
   void Reset(std::optional<uint64_t> seed);
-  std::vector<RuleStatus> List() const;
+  std::vector<model::RuleStatus> List() const;
   size_t size() const { return rules_.size(); }
 
   std::optional<Decision> Decide(const CallView& call);
@@ -84,7 +67,7 @@ class RuleSet {
   bool Matches(const model::FaultRule& rule, const CallView& call) const;
 
   size_t max_rules_;
-  std::vector<RuleStatus> rules_;
+  std::vector<model::RuleStatus> rules_;
   std::mt19937_64 random_;
   uint64_t next_id_ = 1;
 };

@@ -1,7 +1,7 @@
 #ifndef CUSTOMER_FAKE_HANDLERS_CONTEXT_H_
 #define CUSTOMER_FAKE_HANDLERS_CONTEXT_H_
 
-#include "fake/handlers/page_token.h"
+#include "fake/model/page_token.h"
 #include "fake/model/settings.h"
 #include "fake/state/namespace.h"
 
@@ -12,7 +12,7 @@ namespace customerfake::handlers {
 struct RequestContext {
   state::Namespace& ns;
   const model::Settings& settings;
-  const PageTokenCodec& tokens;
+  const model::PageTokenCodec& tokens;
   // A list page stops early rather than grow past this (the message limit).
   size_t max_response_bytes = SIZE_MAX;
 };

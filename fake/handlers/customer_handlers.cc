@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "fake/errors/errors.h"
-#include "fake/handlers/validation.h"
+#include "fake/model/validation.h"
 
 namespace customerfake::handlers {
 namespace {
@@ -111,7 +111,7 @@ absl::Status CreateCustomer(const RequestContext& ctx,
                             const v1::CreateCustomerRequest& request,
                             v1::CreateCustomerResponse* response) {
   model::CustomerFields fields = FieldsOf(request);
-  if (absl::Status valid = ValidateCustomerFields(fields, ctx.settings);
+  if (absl::Status valid = model::ValidateCustomerFields(fields, ctx.settings);
       !valid.ok()) {
     return valid;
   }
@@ -127,7 +127,7 @@ absl::Status UpdateCustomer(const RequestContext& ctx,
                             v1::UpdateCustomerResponse* response) {
   const v1::Customer& customer = request.customer();
   model::CustomerFields fields = FieldsOf(customer);
-  if (absl::Status valid = ValidateCustomerFields(fields, ctx.settings);
+  if (absl::Status valid = model::ValidateCustomerFields(fields, ctx.settings);
       !valid.ok()) {
     return valid;
   }
@@ -166,7 +166,7 @@ absl::Status ListCustomerFlags(const RequestContext& ctx,
 absl::Status AddCustomerFlag(const RequestContext& ctx,
                              const v1::AddCustomerFlagRequest& request,
                              v1::AddCustomerFlagResponse* /*response*/) {
-  if (absl::Status valid = ValidateFlag(request.flag(), ctx.settings);
+  if (absl::Status valid = model::ValidateFlag(request.flag(), ctx.settings);
       !valid.ok()) {
     return valid;
   }
@@ -176,7 +176,7 @@ absl::Status AddCustomerFlag(const RequestContext& ctx,
 absl::Status RemoveCustomerFlag(const RequestContext& ctx,
                                 const v1::RemoveCustomerFlagRequest& request,
                                 v1::RemoveCustomerFlagResponse* /*response*/) {
-  if (absl::Status valid = ValidateFlag(request.flag(), ctx.settings);
+  if (absl::Status valid = model::ValidateFlag(request.flag(), ctx.settings);
       !valid.ok()) {
     return valid;
   }

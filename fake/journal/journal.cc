@@ -1,40 +1,19 @@
 #include "fake/journal/journal.h"
 
 #include <functional>
-#include <memory>
 #include <string_view>
 
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
+#include "fake/model/methods.h"
 
 namespace customerfake::journal {
-
-absl::string_view ShortMethodName(absl::string_view full_method) {
-  size_t slash = full_method.rfind('/');
-  return slash == absl::string_view::npos ? full_method
-                                          : full_method.substr(slash + 1);
-}
-
-std::string CallRecord::RequestJson() const {
-  if (request_prototype == nullptr) return "{}";
-  std::unique_ptr<google::protobuf::Message> request(request_prototype->New());
-  request->ParseFromString(request_bytes);
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  std::string json;
-  if (!google::protobuf::util::MessageToJsonString(*request, &json, options)
-           .ok()) {
-    return "{}";
-  }
-  return json;
-}
 
 namespace {
 
 // What an entry costs, roughly: the strings it holds.
-size_t EntryBytes(const CallRecord& record) {
-  size_t bytes = sizeof(CallRecord) + record.method.size() +
+size_t EntryBytes(const model::CallRecord& record) {
+  size_t bytes = sizeof(model::CallRecord) + record.method.size() +
                  record.request_bytes.size() + record.reason.size() +
                  record.message.size() + record.fault_rule.size();
   for (const auto& [key, value] : record.metadata) {
@@ -73,7 +52,7 @@ Journal::Attempt Journal::Arrive(absl::string_view method,
   return attempt;
 }
 
-void Journal::Record(CallRecord record) {
+void Journal::Record(model::CallRecord record) {
   absl::MutexLock lock(&mu_);
   record.sequence = next_sequence_++;
   bytes_ += EntryBytes(record);
@@ -96,9 +75,9 @@ Journal::Page Journal::List(absl::string_view method, uint64_t after_sequence,
     start = after_sequence - entries_.front().sequence + 1;
   }
   for (size_t i = start; i < entries_.size(); ++i) {
-    const CallRecord& call = entries_[i];
+    const model::CallRecord& call = entries_[i];
     if (!method.empty() && call.method != method &&
-        ShortMethodName(call.method) != method) {
+        model::ShortMethodName(call.method) != method) {
       continue;
     }
     if (page.calls.size() == limit) {

@@ -13,30 +13,9 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "google/protobuf/message.h"
+#include "fake/model/call_record.h"
 
 namespace customerfake::journal {
-
-// One CustomerService call as the fake received and answered it. The request
-// is kept serialized and turned into JSON only when someone reads it.
-struct CallRecord {
-  uint64_t sequence = 0;
-  std::string method;  // full name
-  const google::protobuf::Message* request_prototype = nullptr;
-  std::string request_bytes;
-  std::vector<std::pair<std::string, std::string>> metadata;
-  absl::StatusCode code = absl::StatusCode::kOk;
-  std::string reason;
-  std::string message;
-  std::string fault_rule;
-  absl::Time arrival;
-  std::optional<absl::Time> deadline;
-  absl::Duration duration;
-  int attempt = 1;
-  std::optional<absl::Duration> since_previous_attempt;
-
-  std::string RequestJson() const;
-};
 
 // The bounded call journal of one namespace: the oldest entries are dropped
 // first, beyond `max_entries` or `max_bytes` (requests, metadata and
@@ -55,12 +34,12 @@ class Journal {
   Attempt Arrive(absl::string_view method, absl::string_view request_bytes,
                  absl::Time now);
   // Called when the call is answered; assigns its sequence number.
-  void Record(CallRecord record);
+  void Record(model::CallRecord record);
 
   // Entries with sequence > after_sequence whose method matches (full name,
   // short name or empty for all), at most `limit`.
   struct Page {
-    std::vector<CallRecord> calls;
+    std::vector<model::CallRecord> calls;
     bool more = false;
   };
   Page List(absl::string_view method, uint64_t after_sequence,
@@ -72,7 +51,7 @@ class Journal {
   const size_t max_entries_;
   const size_t max_bytes_;
   mutable absl::Mutex mu_;
-  std::deque<CallRecord> entries_ ABSL_GUARDED_BY(mu_);
+  std::deque<model::CallRecord> entries_ ABSL_GUARDED_BY(mu_);
   size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;  // of entries_
   uint64_t next_sequence_ ABSL_GUARDED_BY(mu_) = 1;
   struct Seen {
@@ -84,9 +63,6 @@ class Journal {
   // max_entries it is emptied, and attempt numbers start again at 1.
   absl::flat_hash_map<std::string, Seen> seen_ ABSL_GUARDED_BY(mu_);
 };
-
-// "CreateCustomer" for "/moia.trip.customer.v1.CustomerService/CreateCustomer".
-absl::string_view ShortMethodName(absl::string_view full_method);
 
 }  // namespace customerfake::journal
 

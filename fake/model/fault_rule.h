@@ -42,6 +42,23 @@ struct FaultRule {
   std::vector<FaultAction> sequence;
 };
 
+// A rule with its counters, as ListFaultRules reports it.
+struct RuleStatus {
+  FaultRule rule;
+  uint64_t matched = 0;
+  uint64_t acted = 0;
+};
+
+// One problem of a rule: the key it concerns, relative to the rule
+// ("probability", "match_request.foo", "sequence[1].code"), and what is wrong.
+struct RuleProblem {
+  std::string key;
+  std::string message;
+};
+
+// Every problem of `rule`; empty when it is valid.
+std::vector<RuleProblem> ValidateRule(const FaultRule& rule);
+
 }  // namespace customerfake::model
 
 #endif  // CUSTOMER_FAKE_MODEL_FAULT_RULE_H_

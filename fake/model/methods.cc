@@ -38,6 +38,12 @@ const MethodInfo* FindMethod(absl::string_view name) {
   return nullptr;
 }
 
+absl::string_view ShortMethodName(absl::string_view full_method) {
+  size_t slash = full_method.rfind('/');
+  return slash == absl::string_view::npos ? full_method
+                                          : full_method.substr(slash + 1);
+}
+
 bool HasFieldPath(const google::protobuf::Descriptor* type,
                   absl::string_view path) {
   for (absl::string_view part : absl::StrSplit(path, '.')) {

@@ -25,6 +25,9 @@ const std::vector<MethodInfo>& CustomerServiceMethods();
 // By full name, or by short name (v1's method); nullptr when there is none.
 const MethodInfo* FindMethod(absl::string_view name);
 
+// "CreateCustomer" for "/moia.trip.customer.v1.CustomerService/CreateCustomer".
+absl::string_view ShortMethodName(absl::string_view full_method);
+
 // True when `path` (dotted proto field names) names a field of `type`.
 bool HasFieldPath(const google::protobuf::Descriptor* type,
                   absl::string_view path);

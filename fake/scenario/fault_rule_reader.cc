@@ -1,5 +1,5 @@
 // Reading fault rules from YAML: structure and types here, meaning (methods,
-// request fields, probability, action combinations) in faults::ValidateRule.
+// request fields, probability, action combinations) in model::ValidateRule.
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "fake/errors/errors.h"
 #include "fake/errors/grpc_status.h"
-#include "fake/faults/rule_set.h"
+#include "fake/model/fault_rule.h"
 #include "fake/scenario/scenario_parser.h"
 
 namespace customerfake::scenario {
@@ -151,7 +151,7 @@ bool ReadFaultRule(const YAML::Node& node, const std::string& key,
   // file is refused with all of them; keys reported already are skipped.
   const std::vector<Problem> structural(
       reader.problems().begin() + problems_before, reader.problems().end());
-  for (const faults::RuleProblem& problem : faults::ValidateRule(rule)) {
+  for (const model::RuleProblem& problem : model::ValidateRule(rule)) {
     std::string at = SubKey(key, problem.key);
     bool reported = std::any_of(
         structural.begin(), structural.end(),

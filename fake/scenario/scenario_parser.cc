@@ -8,8 +8,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "fake/errors/errors.h"
-#include "fake/handlers/validation.h"
-#include "fake/state/id_generator.h"
+#include "fake/model/names.h"
+#include "fake/model/validation.h"
 
 namespace customerfake::scenario {
 namespace {
@@ -102,7 +102,7 @@ class ScenarioReader {
     if (const YAML::Node languages = node["languages"]; languages.IsDefined()) {
       if (auto list = reader_.StringList(languages, "settings.languages")) {
         for (size_t i = 0; i < list->size(); ++i) {
-          if (!handlers::IsAssignedIso6391((*list)[i])) {
+          if (!model::IsAssignedIso6391((*list)[i])) {
             reader_.Report(
                 languages[i], IndexKey("settings.languages", i),
                 absl::StrCat("\"", (*list)[i], "\" is not an ISO 639-1 code"));
@@ -180,7 +180,7 @@ class ScenarioReader {
       auto flags = reader_.StringList(items, key);
       if (!flags) continue;
       for (size_t i = 0; i < flags->size(); ++i) {
-        absl::Status valid = handlers::ValidateFlag((*flags)[i], syntax_only);
+        absl::Status valid = model::ValidateFlag((*flags)[i], syntax_only);
         if (!valid.ok()) {
           reader_.Report(items[i], IndexKey(key, i),
                          std::string(valid.message()));
@@ -255,7 +255,7 @@ class ScenarioReader {
       if (const YAML::Node id = item["id"]; id.IsDefined()) {
         if (auto text = reader_.String(id, SubKey(key, "id"))) {
           customer.id = *text;
-          if (!state::IsUuid(customer.id)) {
+          if (!model::IsUuid(customer.id)) {
             reader_.Report(
                 id, SubKey(key, "id"),
                 absl::StrCat("\"", customer.id,
@@ -291,7 +291,7 @@ class ScenarioReader {
       }
     }
     absl::Status valid =
-        handlers::ValidateCustomerFields(fields, scenario_.settings);
+        model::ValidateCustomerFields(fields, scenario_.settings);
     if (!valid.ok()) {
       errors::Metadata metadata = errors::MetadataOf(valid);
       std::string field = metadata.count("field") ? metadata["field"] : "";
@@ -315,7 +315,7 @@ class ScenarioReader {
     auto flags = reader_.StringList(node, key);
     if (!flags) return;
     for (size_t i = 0; i < flags->size(); ++i) {
-      absl::Status valid = handlers::ValidateFlag((*flags)[i], settings);
+      absl::Status valid = model::ValidateFlag((*flags)[i], settings);
       if (!valid.ok()) {
         reader_.Report(node[i], IndexKey(key, i), std::string(valid.message()));
       }

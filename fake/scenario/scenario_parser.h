@@ -7,34 +7,18 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "fake/model/fault_rule.h"
+#include "fake/model/limits.h"
 #include "fake/model/scenario.h"
 #include "fake/scenario/yaml_reader.h"
 
 namespace customerfake::scenario {
 
-// The default of --max-scenario-bytes: larger scenarios are refused before
-// parsing.
-inline constexpr size_t kMaxScenarioBytes = 64 << 20;
-// The defaults of --max-customers (the default of settings.max_customers)
-// and --max-customer-flags.
-inline constexpr int64_t kMaxCustomers = 100000;
-inline constexpr size_t kMaxCustomerFlags = 1000;
 // A fault rule's `response` may expand to at most this much JSON. Aliases
 // can repeat an anchor exponentially ("billion laughs"), so the expansion
 // is counted, not the text.
 inline constexpr size_t kMaxResponseJsonBytes = 1 << 20;
 
-// What a scenario may hold; the server's limits.
-struct ScenarioLimits {
-  size_t max_bytes = kMaxScenarioBytes;  // --max-scenario-bytes
-  // settings.max_customers when the scenario does not set it.
-  int64_t default_max_customers = kMaxCustomers;
-  size_t max_customer_flags = kMaxCustomerFlags;  // flags of one customer
-  size_t max_fault_rules = 1000;                  // --max-fault-rules
-  // False when the server has no token endpoint (--oauth-listen): auth mode
-  // oauth, which accepts only its tokens, would lock every client out.
-  bool token_endpoint = true;
-};
+using model::ScenarioLimits;
 
 // Parses scenario YAML. On failure returns INVALID_ARGUMENT (reason
 // INVALID_SCENARIO) whose message lists the problems, one per line, as

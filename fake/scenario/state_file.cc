@@ -8,10 +8,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "fake/model/names.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
 #include "fake/scenario/yaml_reader.h"
-#include "fake/state/registry.h"
 #include "yaml-cpp/yaml.h"
 
 namespace customerfake::scenario {
@@ -76,7 +76,7 @@ class StateReader {
     }
     if (auto name = reader_.String(node["name"], SubKey(key, "name"))) {
       ns.name = *name;
-      if (!state::IsValidNamespaceName(ns.name)) {
+      if (!model::IsValidNamespaceName(ns.name)) {
         reader_.Report(node["name"], SubKey(key, "name"),
                        absl::StrCat("\"", ns.name,
                                     "\" is not a namespace name (1-64 of "

@@ -77,19 +77,19 @@ std::unique_ptr<grpc::Server> StartServer(
 
 }  // namespace
 
-scenario::ScenarioLimits ScenarioLimitsOf(const FakeOptions& options) {
-  scenario::ScenarioLimits limits;
+model::ScenarioLimits ScenarioLimitsOf(const FakeOptions& options) {
+  model::ScenarioLimits limits;
   limits.max_bytes = options.max_scenario_bytes;
   limits.default_max_customers = options.max_customers;
   limits.max_customer_flags = options.max_customer_flags;
-  limits.max_fault_rules = options.fault_rules;
+  limits.max_fault_rules = options.max_fault_rules;
   return limits;
 }
 
 absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   // A scenario built in code is checked like a file: written out as YAML
   // and read back, so it gets the same validation and normalization.
-  scenario::ScenarioLimits limits = ScenarioLimitsOf(options);
+  model::ScenarioLimits limits = ScenarioLimitsOf(options);
   // A scenario built in code that leaves max_customers at the struct's
   // default gets the server's, as a file that does not set it would.
   if (options.scenario.settings.max_customers ==
@@ -122,10 +122,10 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   auto impl = std::make_unique<Impl>();
   core::CoreOptions core_options;
   core_options.max_namespaces = options.max_namespaces;
-  core_options.limits.journal_entries = options.journal_entries;
-  core_options.limits.journal_bytes = options.journal_bytes;
-  core_options.limits.fault_rules = options.fault_rules;
-  core_options.limits.customer_flags = options.max_customer_flags;
+  core_options.limits.max_journal_entries = options.journal_entries;
+  core_options.limits.max_journal_bytes = options.journal_bytes;
+  core_options.limits.max_fault_rules = options.max_fault_rules;
+  core_options.limits.max_customer_flags = options.max_customer_flags;
   core_options.scenario_limits = limits;
   // The server's own scenario is checked above, after the flags' overrides.
   core_options.scenario_limits.token_endpoint =

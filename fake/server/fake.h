@@ -12,16 +12,16 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "fake/core/call_log.h"
+#include "fake/model/clock.h"
+#include "fake/model/limits.h"
+#include "fake/model/logging.h"
 #include "fake/model/scenario.h"
 #include "fake/model/settings.h"
-#include "fake/scenario/scenario_parser.h"
 
 namespace customerfake {
 
 namespace core {
 class Core;
-class Clock;
 }  // namespace core
 namespace control {
 class Control;
@@ -61,22 +61,22 @@ struct FakeOptions {
   size_t max_namespaces = 1000;
   size_t journal_entries = 10000;
   size_t journal_bytes = 64 << 20;  // per namespace
-  size_t fault_rules = 1000;        // --max-fault-rules
+  size_t max_fault_rules = 1000;    // --max-fault-rules
   int max_message_bytes = 4 << 20;  // requests and answers, gRPC's limit
   size_t max_scenario_bytes = 64 << 20;
   // settings.max_customers of scenarios that do not set it.
   int64_t max_customers = 100000;
   size_t max_customer_flags = 1000;
   bool journal = true;
-  const core::Clock* clock = nullptr;  // the system clock when null
+  const model::Clock* clock = nullptr;  // the system clock when null
   // One log line per call; off by default so tests stay quiet.
-  core::LogFormat log_format = core::LogFormat::kText;
-  core::LogLevel log_level = core::LogLevel::kOff;
+  model::LogFormat log_format = model::LogFormat::kText;
+  model::LogLevel log_level = model::LogLevel::kOff;
   std::ostream* log_stream = nullptr;  // std::cerr when null
 };
 
 // The limits a scenario is read with under `options` (for `validate`).
-scenario::ScenarioLimits ScenarioLimitsOf(const FakeOptions& options);
+model::ScenarioLimits ScenarioLimitsOf(const FakeOptions& options);
 
 // The CustomerService fake, running in this process: for C++ tests, and the
 // body of the `customer-fake serve` binary.

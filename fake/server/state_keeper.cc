@@ -119,7 +119,7 @@ absl::Status StateKeeper::Restore(bool* restored) {
   if (!saved.ok()) return unusable(saved.status().message());
 
   state::NamespaceRegistry& registry = core_.namespaces();
-  const state::NamespaceLimits& limits = registry.limits();
+  const model::NamespaceLimits& limits = registry.limits();
   if (saved->size() > registry.max_namespaces()) {
     return unusable(absl::StrCat(
         "it holds ", saved->size(), " namespaces; the server allows ",
@@ -134,11 +134,11 @@ absl::Status StateKeeper::Restore(bool* restored) {
           "\" has a scenario with auth mode oauth, which needs the token "
           "endpoint (--oauth-listen HOST:PORT)"));
     }
-    if (ns.state.faults.size() > limits.fault_rules) {
-      return unusable(absl::StrCat("namespace \"", ns.name, "\" has ",
-                                   ns.state.faults.size(),
-                                   " fault rules; the server allows ",
-                                   limits.fault_rules, " (--max-fault-rules)"));
+    if (ns.state.faults.size() > limits.max_fault_rules) {
+      return unusable(absl::StrCat(
+          "namespace \"", ns.name, "\" has ", ns.state.faults.size(),
+          " fault rules; the server allows ", limits.max_fault_rules,
+          " (--max-fault-rules)"));
     }
   }
   // All checked: nothing below can fail half-way.

@@ -1,7 +1,5 @@
 #include "fake/state/id_generator.h"
 
-#include "absl/strings/ascii.h"
-
 namespace customerfake::state {
 namespace {
 
@@ -38,15 +36,6 @@ std::string IdGenerator::Next() {
     out[pos++] = kHex[(word >> shift) & 0xF];
   }
   return out;
-}
-
-bool IsUuid(const std::string& text) {
-  if (text.size() != 36) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !absl::ascii_isxdigit(text[i])) return false;
-  }
-  return true;
 }
 
 }  // namespace customerfake::state

@@ -29,9 +29,6 @@ class IdGenerator {
   std::mt19937_64 engine_;
 };
 
-// True for lowercase or uppercase 8-4-4-4-12 hex UUID text.
-bool IsUuid(const std::string& text);
-
 }  // namespace customerfake::state
 
 #endif  // CUSTOMER_FAKE_STATE_ID_GENERATOR_H_

@@ -19,13 +19,13 @@ std::shared_ptr<const CustomerStore::Base> EmptyBase() {
 }  // namespace
 
 Namespace::Namespace(std::string name, std::shared_ptr<const Baseline> baseline,
-                     NamespaceLimits limits)
+                     model::NamespaceLimits limits)
     : name_(std::move(name)),
       limits_(limits),
       store_(EmptyBase()),
       ids_(0),
-      rules_(0, limits.fault_rules),
-      journal_(limits.journal_entries, limits.journal_bytes) {
+      rules_(0, limits.max_fault_rules),
+      journal_(limits.max_journal_entries, limits.max_journal_bytes) {
   absl::MutexLock lock(&mu_);
   baseline_ = std::move(baseline);
   StartFrom(baseline_, /*empty=*/false);
@@ -111,8 +111,8 @@ absl::Status Namespace::AddFlag(absl::string_view id, absl::string_view flag) {
   if (std::binary_search(found->flags.begin(), found->flags.end(), flag)) {
     return absl::OkStatus();  // already set: adding is idempotent
   }
-  if (found->flags.size() >= limits_.customer_flags) {
-    return errors::FlagLimitReached(limits_.customer_flags);
+  if (found->flags.size() >= limits_.max_customer_flags) {
+    return errors::FlagLimitReached(limits_.max_customer_flags);
   }
   std::vector<std::string>& flags = store_.FindMutable(id)->flags;
   flags.insert(std::lower_bound(flags.begin(), flags.end(), flag),
@@ -185,8 +185,8 @@ void Namespace::Reset(bool empty) {
 }
 
 absl::Status Namespace::Load(std::shared_ptr<const Baseline> baseline) {
-  if (baseline->faults.size() > limits_.fault_rules) {
-    return errors::FaultRuleLimitReached(limits_.fault_rules);
+  if (baseline->faults.size() > limits_.max_fault_rules) {
+    return errors::FaultRuleLimitReached(limits_.max_fault_rules);
   }
   absl::MutexLock lock(&mu_);
   baseline_ = std::move(baseline);
@@ -225,7 +225,7 @@ model::Scenario Namespace::ExportLocked() const {
   for (const model::CustomerRecord* record : page.records) {
     scenario.customers.push_back(*record);
   }
-  for (const faults::RuleStatus& status : rules_.List()) {
+  for (const model::RuleStatus& status : rules_.List()) {
     scenario.faults.push_back(status.rule);
   }
   return scenario;
@@ -251,7 +251,7 @@ void Namespace::ClearFaultRules() {
   ++revision_;
 }
 
-std::vector<faults::RuleStatus> Namespace::ListFaultRules() const {
+std::vector<model::RuleStatus> Namespace::ListFaultRules() const {
   absl::MutexLock lock(&mu_);
   return rules_.List();
 }

@@ -13,6 +13,7 @@
 #include "fake/faults/rule_set.h"
 #include "fake/journal/journal.h"
 #include "fake/model/customer.h"
+#include "fake/model/limits.h"
 #include "fake/model/scenario.h"
 #include "fake/state/baseline.h"
 #include "fake/state/customer_store.h"
@@ -20,21 +21,13 @@
 
 namespace customerfake::state {
 
-// Limits that every namespace of a fake shares.
-struct NamespaceLimits {
-  size_t journal_entries = 10000;
-  size_t journal_bytes = 64 << 20;  // the journal's requests and metadata
-  size_t fault_rules = 1000;
-  size_t customer_flags = 1000;  // flags of one customer
-};
-
 // All state of one namespace: customers and flags, the id sequence, fault
 // rules and the call journal. Each operation takes the lock once and copies
 // its results out, so no caller ever holds it.
 class Namespace {
  public:
   Namespace(std::string name, std::shared_ptr<const Baseline> baseline,
-            NamespaceLimits limits);
+            model::NamespaceLimits limits);
 
   const std::string& name() const { return name_; }
   // The baseline in force; its settings apply to every call.
@@ -95,7 +88,7 @@ class Namespace {
   absl::StatusOr<std::string> AddFaultRule(model::FaultRule rule);
   bool RemoveFaultRule(absl::string_view id);
   void ClearFaultRules();
-  std::vector<faults::RuleStatus> ListFaultRules() const;
+  std::vector<model::RuleStatus> ListFaultRules() const;
   // The fault outcome for a call; nullopt when no rule takes it.
   std::optional<faults::Decision> DecideFault(const faults::CallView& call);
   bool HasFaultRules() const;
@@ -109,7 +102,7 @@ class Namespace {
   model::Scenario ExportLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string name_;
-  const NamespaceLimits limits_;
+  const model::NamespaceLimits limits_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const Baseline> baseline_ ABSL_GUARDED_BY(mu_);
   CustomerStore store_ ABSL_GUARDED_BY(mu_);

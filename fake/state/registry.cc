@@ -3,21 +3,14 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "fake/errors/errors.h"
+#include "fake/model/names.h"
 
 namespace customerfake::state {
 
-bool IsValidNamespaceName(absl::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-';
-  });
-}
-
 NamespaceRegistry::NamespaceRegistry(std::shared_ptr<const Baseline> baseline,
                                      size_t max_namespaces,
-                                     NamespaceLimits limits)
+                                     model::NamespaceLimits limits)
     : baseline_(std::move(baseline)),
       max_namespaces_(max_namespaces),
       limits_(limits) {}
@@ -29,7 +22,7 @@ absl::StatusOr<std::shared_ptr<Namespace>> NamespaceRegistry::GetOrCreate(
     auto it = namespaces_.find(name);
     if (it != namespaces_.end()) return it->second;
   }
-  if (!IsValidNamespaceName(name)) return errors::InvalidNamespace(name);
+  if (!model::IsValidNamespaceName(name)) return errors::InvalidNamespace(name);
   // Built outside the lock; cheap, since it shares the baseline.
   auto created =
       std::make_shared<Namespace>(std::string(name), baseline_, limits_);
@@ -51,7 +44,7 @@ absl::StatusOr<std::shared_ptr<const Baseline>> NamespaceRegistry::BaselineOf(
     auto it = namespaces_.find(name);
     if (it != namespaces_.end()) return it->second->baseline();
   }
-  if (!IsValidNamespaceName(name)) return errors::InvalidNamespace(name);
+  if (!model::IsValidNamespaceName(name)) return errors::InvalidNamespace(name);
   return baseline_;
 }
 

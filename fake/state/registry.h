@@ -14,18 +14,13 @@
 
 namespace customerfake::state {
 
-inline constexpr absl::string_view kDefaultNamespace = "default";
-
-// True for 1-64 characters of [A-Za-z0-9._-].
-bool IsValidNamespaceName(absl::string_view name);
-
 // The namespaces of one fake. A namespace is created on first use as a copy
 // of the server's baseline; the copy shares the baseline's customers until it
 // writes, so creating one costs the same whatever the baseline's size.
 class NamespaceRegistry {
  public:
   NamespaceRegistry(std::shared_ptr<const Baseline> baseline,
-                    size_t max_namespaces, NamespaceLimits limits);
+                    size_t max_namespaces, model::NamespaceLimits limits);
 
   // INVALID_ARGUMENT for a bad name; RESOURCE_EXHAUSTED when full.
   absl::StatusOr<std::shared_ptr<Namespace>> GetOrCreate(
@@ -43,12 +38,12 @@ class NamespaceRegistry {
   uint64_t revision() const;
   std::shared_ptr<const Baseline> baseline() const { return baseline_; }
   size_t max_namespaces() const { return max_namespaces_; }
-  const NamespaceLimits& limits() const { return limits_; }
+  const model::NamespaceLimits& limits() const { return limits_; }
 
  private:
   const std::shared_ptr<const Baseline> baseline_;
   const size_t max_namespaces_;
-  const NamespaceLimits limits_;
+  const model::NamespaceLimits limits_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<Namespace>> namespaces_
       ABSL_GUARDED_BY(mu_);

@@ -19,11 +19,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "fake/control/control.h"
+#include "fake/errors/error_info.h"
 #include "fake/server/fake.h"
-#include "fake/testing/error_info.h"
 #include "moia/trip/customer/v1/customer.grpc.pb.h"
 
 namespace customerfake::testing {
+
+using errors::ErrorInfoOf;
 
 // Matches a grpc::Status with this code and ErrorInfo reason.
 MATCHER_P2(StatusIs, code, reason,

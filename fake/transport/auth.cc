@@ -28,7 +28,7 @@ absl::string_view BearerToken(absl::string_view value) {
 
 absl::Status CheckAuth(const model::Settings& settings,
                        const Metadata& metadata,
-                       const core::TokenIssuer& issued) {
+                       const state::TokenIssuer& issued) {
   if (settings.auth_mode == model::AuthMode::kNone) return absl::OkStatus();
   const std::string* header = nullptr;
   for (const auto& [key, value] : metadata) {
@@ -50,13 +50,13 @@ absl::Status CheckAuth(const model::Settings& settings,
   }
   if (settings.auth_mode == model::AuthMode::kOAuth) {
     switch (issued.Check(token)) {
-      case core::TokenIssuer::Verdict::kValid:
+      case state::TokenIssuer::Verdict::kValid:
         break;
-      case core::TokenIssuer::Verdict::kExpired:
+      case state::TokenIssuer::Verdict::kExpired:
         return errors::Unauthenticated(
             "the bearer token has expired; fetch a new one from the token "
             "endpoint");
-      case core::TokenIssuer::Verdict::kUnknown:
+      case state::TokenIssuer::Verdict::kUnknown:
         return errors::Unauthenticated(
             "the bearer token was not issued by the token endpoint (POST "
             "/auth/oauth/token)");

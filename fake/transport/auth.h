@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "fake/core/token_issuer.h"
 #include "fake/model/settings.h"
+#include "fake/state/token_issuer.h"
 
 namespace customerfake::transport {
 
@@ -19,7 +19,7 @@ using Metadata = std::vector<std::pair<std::string, std::string>>;
 // issued the token and whether it is still valid.
 absl::Status CheckAuth(const model::Settings& settings,
                        const Metadata& metadata,
-                       const core::TokenIssuer& issued);
+                       const state::TokenIssuer& issued);
 
 // The header value with the token replaced, for the journal and logs.
 std::string MaskAuthorization(absl::string_view value);

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "fake/errors/errors.h"
+#include "fake/model/names.h"
 #include "fake/state/registry.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -53,7 +54,7 @@ void CallReactor::Start() {
   record_.method = method_.full_name;
   record_.request_prototype = method_.request_prototype;
   record_.metadata = CopyMetadata(*context_);
-  absl::string_view ns_name = state::kDefaultNamespace;
+  absl::string_view ns_name = model::kDefaultNamespace;
   for (auto& [key, value] : record_.metadata) {
     if (key == kNamespaceHeader) ns_name = value;
   }

@@ -60,7 +60,7 @@ class CallReactor : public grpc::ServerUnaryReactor {
 
   std::shared_ptr<state::Namespace> ns_;
   std::shared_ptr<const state::Baseline> baseline_;
-  journal::CallRecord record_;
+  model::CallRecord record_;
   std::optional<faults::Decision> fault_;
   grpc::Alarm alarm_;
 

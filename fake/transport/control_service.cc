@@ -11,7 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "fake/errors/errors.h"
 #include "fake/errors/grpc_status.h"
-#include "fake/state/registry.h"
+#include "fake/model/names.h"
 #include "fake/transport/auth.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -37,7 +37,7 @@ std::optional<std::string> Header(const grpc::CallbackServerContext& context,
 // As for the API: no header means "default"; an empty one is invalid.
 std::string NamespaceOf(const grpc::CallbackServerContext& context) {
   return Header(context, kNamespaceHeader)
-      .value_or(std::string(state::kDefaultNamespace));
+      .value_or(std::string(model::kDefaultNamespace));
 }
 
 // Compares in time independent of where the strings differ.
@@ -97,7 +97,7 @@ google::protobuf::Timestamp ToProto(absl::Time time) {
   return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
 }
 
-void ToProto(const journal::CallRecord& record, cv1::Call* out) {
+void ToProto(const model::CallRecord& record, cv1::Call* out) {
   out->set_sequence(record.sequence);
   out->set_method(record.method);
   out->set_request_json(record.RequestJson());
@@ -211,7 +211,7 @@ grpc::ServerUnaryReactor* ControlService::ListFaultRules(
   return Answer(context, [&](const std::string& ns) -> absl::Status {
     auto rules = control_.ListFaultRules(ns);
     if (!rules.ok()) return rules.status();
-    for (const faults::RuleStatus& rule : *rules) {
+    for (const model::RuleStatus& rule : *rules) {
       cv1::FaultRuleStatus* out = response->add_rules();
       ToProto(rule.rule, out->mutable_rule());
       out->set_matched(rule.matched);
@@ -246,7 +246,7 @@ grpc::ServerUnaryReactor* ControlService::ListCalls(
     auto page = control_.ListCalls(ns, request->method(), request->page_size(),
                                    request->page_token());
     if (!page.ok()) return page.status();
-    for (const journal::CallRecord& call : page->calls) {
+    for (const model::CallRecord& call : page->calls) {
       ToProto(call, response->add_calls());
     }
     response->set_next_page_token(page->next_page_token);

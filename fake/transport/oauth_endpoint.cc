@@ -14,6 +14,7 @@
 #include "fake/core/core.h"
 #include "fake/errors/errors.h"
 #include "fake/model/json_string.h"
+#include "fake/model/names.h"
 #include "fake/state/registry.h"
 
 namespace customerfake::transport {
@@ -92,7 +93,7 @@ void IssueToken(core::Core& core, const httplib::Request& request,
   }
   const std::string ns_name = request.has_header("x-fake-namespace")
                                   ? request.get_header_value("x-fake-namespace")
-                                  : std::string(state::kDefaultNamespace);
+                                  : std::string(model::kDefaultNamespace);
   absl::StatusOr<std::shared_ptr<const state::Baseline>> baseline =
       core.namespaces().BaselineOf(ns_name);
   if (!baseline.ok()) {

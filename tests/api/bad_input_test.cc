@@ -20,6 +20,7 @@
 #include "customerfake/control/v1/control.grpc.pb.h"
 #include "fake/core/core.h"
 #include "fake/errors/errors.h"
+#include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
 #include "fake/state/registry.h"
 #include "fake/testing/fake_test.h"
@@ -68,7 +69,7 @@ FakeOptions SharedOptions() {
   if (!parsed.ok()) std::abort();
   options.scenario = *std::move(parsed);
   options.max_customer_flags = kMaxCustomerFlags;
-  options.fault_rules = kMaxFaultRules;
+  options.max_fault_rules = kMaxFaultRules;
   options.max_scenario_bytes = kMaxScenarioBytes;
   return options;
 }
@@ -158,7 +159,7 @@ class BadInput : public ::testing::Test {
     if (!space.ok()) return snapshot;
     snapshot.namespaces = fake_->control().ListNamespaces();
     snapshot.state = scenario::WriteScenario((*space)->Export());
-    for (const faults::RuleStatus& rule : (*space)->ListFaultRules()) {
+    for (const model::RuleStatus& rule : (*space)->ListFaultRules()) {
       snapshot.rules.push_back(
           absl::StrCat(rule.rule.id, "/", rule.matched, "/", rule.acted));
     }

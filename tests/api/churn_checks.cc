@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "fake/journal/journal.h"
+#include "fake/model/methods.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/testing/fake_test.h"
 #include "tests/api/churn_worker.h"
@@ -129,7 +129,7 @@ void Worker::Verify() {
     EXPECT_NE(known, kCodes.end()) << call.code();
     if (known != kCodes.end()) code = known->second;
     journaled[Key(header == call.metadata().end() ? "" : header->second,
-                  journal::ShortMethodName(call.method()), code)]++;
+                  model::ShortMethodName(call.method()), code)]++;
   }
   if (static_cast<size_t>(total) <= kJournalLimit) {
     ++space_.exact_journals;
@@ -142,8 +142,7 @@ void Worker::Verify() {
     // The newest entry is this thread's last list call.
     if (!calls.empty()) {
       EXPECT_EQ(calls.back().metadata().at("x-churn-thread"), header_);
-      EXPECT_EQ(journal::ShortMethodName(calls.back().method()),
-                "ListCustomers");
+      EXPECT_EQ(model::ShortMethodName(calls.back().method()), "ListCustomers");
     }
   }
 }

@@ -120,12 +120,12 @@ class FaultRulesTest : public FakeTest {
   }
 
   // The journal of this namespace on `on` (the shared fake by default).
-  std::vector<journal::CallRecord> Calls(absl::string_view method,
-                                         Fake* on = nullptr) {
+  std::vector<model::CallRecord> Calls(absl::string_view method,
+                                       Fake* on = nullptr) {
     auto page =
         (on ? on->control() : control()).ListCalls(test_namespace(), method);
     EXPECT_TRUE(page.ok()) << page.status();
-    return page.ok() ? page->calls : std::vector<journal::CallRecord>{};
+    return page.ok() ? page->calls : std::vector<model::CallRecord>{};
   }
 };
 
@@ -159,7 +159,7 @@ TEST_F(FaultRulesTest, DelayWithOkIsASlowSuccess) {
   absl::Time start = absl::Now();
   EXPECT_EQ(CustomerCount(), 0);
   EXPECT_GE(absl::Now() - start, absl::Milliseconds(200));
-  std::vector<journal::CallRecord> calls = Calls("ListCustomers");
+  std::vector<model::CallRecord> calls = Calls("ListCustomers");
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].code, absl::StatusCode::kOk);
   EXPECT_EQ(calls[0].fault_rule, id);
@@ -225,7 +225,7 @@ TEST_F(FaultRulesTest, HangEndsAtTheClientsDeadline) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   EXPECT_EQ(fake().in_flight(), 0);
-  std::vector<journal::CallRecord> calls = Calls("GetCustomer");
+  std::vector<model::CallRecord> calls = Calls("GetCustomer");
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].code, absl::StatusCode::kDeadlineExceeded);
   EXPECT_EQ(calls[0].fault_rule, id);
@@ -253,7 +253,7 @@ TEST_F(FaultRulesTest, MatchRequestPicksTheCallAndNothingIsCreated) {
   EXPECT_THAT(Call(&Stub::CreateCustomer, NewCustomer("fast@example.com")),
               IsOk());
   EXPECT_EQ(CustomerCount(), 1);
-  std::vector<journal::CallRecord> calls = Calls("CreateCustomer");
+  std::vector<model::CallRecord> calls = Calls("CreateCustomer");
   ASSERT_EQ(calls.size(), 2u);
   EXPECT_EQ(calls[0].fault_rule, id);
   EXPECT_EQ(calls[1].fault_rule, "");
@@ -289,11 +289,11 @@ TEST_F(FaultRulesTest, SequenceDrivesClientRetries) {
               IsOk());
   EXPECT_EQ(list.customers_size(), 1);
 
-  std::vector<journal::CallRecord> calls = Calls("CreateCustomer", own.get());
+  std::vector<model::CallRecord> calls = Calls("CreateCustomer", own.get());
   ASSERT_EQ(calls.size(), 3u);
   std::vector<int> attempts;
   std::vector<absl::StatusCode> codes;
-  for (const journal::CallRecord& call : calls) {
+  for (const model::CallRecord& call : calls) {
     attempts.push_back(call.attempt);
     codes.push_back(call.code);
   }

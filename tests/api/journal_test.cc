@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "customerfake/control/v1/control.grpc.pb.h"
-#include "fake/core/clock.h"
 #include "fake/core/core.h"
+#include "fake/model/clock.h"
 #include "fake/testing/fake_test.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -218,7 +218,7 @@ TEST_F(JournalTest, RecordsEveryDetailOfACall) {
 }
 
 TEST_F(JournalTest, EqualRequestsAreNumberedAsAttempts) {
-  core::ManualClock clock(absl::FromUnixSeconds(1700000000));
+  model::ManualClock clock(absl::FromUnixSeconds(1700000000));
   FakeOptions options;
   options.clock = &clock;
   Server server(options);

@@ -14,7 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "fake/control/control.h"
-#include "fake/core/clock.h"
+#include "fake/model/clock.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/testing/fake_test.h"
 
@@ -95,7 +95,7 @@ class OAuthTest : public ::testing::Test {
     return stub_->ListCustomers(&context, request, &response);
   }
 
-  core::ManualClock clock_{absl::FromUnixSeconds(1800000000)};
+  model::ManualClock clock_{absl::FromUnixSeconds(1800000000)};
   std::unique_ptr<Fake> fake_;
   std::unique_ptr<v1::CustomerService::Stub> stub_;
   std::unique_ptr<httplib::Client> http_;

@@ -71,7 +71,7 @@ class V1Beta1Test : public FakeTest {
     EXPECT_TRUE(page.ok()) << page.status();
     std::vector<std::string> methods;
     if (!page.ok()) return methods;
-    for (const journal::CallRecord& call : page->calls) {
+    for (const model::CallRecord& call : page->calls) {
       methods.push_back(call.method);
     }
     return methods;
@@ -406,7 +406,7 @@ class V1Beta1FaultTest : public V1Beta1Test {
     auto rules = control().ListFaultRules(test_namespace());
     EXPECT_TRUE(rules.ok()) << rules.status();
     if (!rules.ok()) return 0;
-    for (const faults::RuleStatus& rule : *rules) {
+    for (const model::RuleStatus& rule : *rules) {
       if (rule.rule.id == id) return rule.acted;
     }
     ADD_FAILURE() << "no rule " << id;
@@ -419,7 +419,7 @@ class V1Beta1FaultTest : public V1Beta1Test {
     EXPECT_TRUE(page.ok()) << page.status();
     std::vector<std::string> rules;
     if (!page.ok()) return rules;
-    for (const journal::CallRecord& call : page->calls) {
+    for (const model::CallRecord& call : page->calls) {
       rules.push_back(call.fault_rule);
     }
     return rules;

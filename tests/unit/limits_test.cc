@@ -70,8 +70,8 @@ TEST(FirstInvalidUtf8Test, NamesLineColumnAndByte) {
   EXPECT_THAT(problem->message, HasSubstr("byte 9 (0xfc) is not valid UTF-8"));
 }
 
-journal::CallRecord Call(size_t request_bytes) {
-  journal::CallRecord record;
+model::CallRecord Call(size_t request_bytes) {
+  model::CallRecord record;
   record.method = "/m/GetCustomer";
   record.request_bytes = std::string(request_bytes, 'r');
   return record;
@@ -79,7 +79,7 @@ journal::CallRecord Call(size_t request_bytes) {
 
 std::vector<uint64_t> Sequences(const journal::Journal& journal) {
   std::vector<uint64_t> out;
-  for (const journal::CallRecord& call : journal.List("", 0, 100).calls) {
+  for (const model::CallRecord& call : journal.List("", 0, 100).calls) {
     out.push_back(call.sequence);
   }
   return out;

@@ -1,6 +1,6 @@
 // Unit tests of PageTokenCodec: round trip, and every way a token is refused
 // as INVALID_PAGE_TOKEN (each with its own message).
-#include "fake/handlers/page_token.h"
+#include "fake/model/page_token.h"
 
 #include <set>
 #include <string>
@@ -12,7 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace customerfake::handlers {
+namespace customerfake::model {
 namespace {
 
 using ::testing::HasSubstr;
@@ -179,4 +179,4 @@ TEST(PageTokenCodecTest, ChecksumOverEmptyPayloadStillNeedsTheKey) {
 }
 
 }  // namespace
-}  // namespace customerfake::handlers
+}  // namespace customerfake::model

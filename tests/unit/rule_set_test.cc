@@ -27,6 +27,9 @@ using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using Metadata = std::vector<std::pair<std::string, std::string>>;
+using model::RuleProblem;
+using model::RuleStatus;
+using model::ValidateRule;
 
 constexpr char kService[] = "/moia.trip.customer.v1.CustomerService/";
 

@@ -97,8 +97,9 @@ TEST(StateFile, ANamespaceOverTheScenarioByteCapReadsBack) {
   ASSERT_NE(block, std::string::npos) << text;
   const size_t line = text.find('\n', block) + 1;
   const size_t indent = text.find_first_not_of(' ', line) - line;
-  text.insert(line, absl::StrCat(std::string(indent, ' '), "# ",
-                                 std::string(kMaxScenarioBytes, 'x'), "\n"));
+  text.insert(line,
+              absl::StrCat(std::string(indent, ' '), "# ",
+                           std::string(model::kMaxScenarioBytes, 'x'), "\n"));
   absl::StatusOr<std::vector<SavedNamespace>> parsed =
       ParseState(text, "state.yaml");
   ASSERT_TRUE(parsed.ok()) << parsed.status().message().substr(0, 500);

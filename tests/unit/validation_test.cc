@@ -1,5 +1,5 @@
 // Unit tests of the customer field and flag validation (no gRPC involved).
-#include "fake/handlers/validation.h"
+#include "fake/model/validation.h"
 
 #include <string>
 
@@ -9,7 +9,7 @@
 #include "fake/model/settings.h"
 #include "gtest/gtest.h"
 
-namespace customerfake::handlers {
+namespace customerfake::model {
 namespace {
 
 using model::CustomerFields;
@@ -447,4 +447,4 @@ TEST(ValidateFlagTest, InvalidFlagCheckedBeforeReadOnly) {
 }
 
 }  // namespace
-}  // namespace customerfake::handlers
+}  // namespace customerfake::model

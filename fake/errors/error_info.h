@@ -1,12 +1,12 @@
-#ifndef CUSTOMER_FAKE_TESTING_ERROR_INFO_H_
-#define CUSTOMER_FAKE_TESTING_ERROR_INFO_H_
+#ifndef CUSTOMER_FAKE_ERRORS_ERROR_INFO_H_
+#define CUSTOMER_FAKE_ERRORS_ERROR_INFO_H_
 
 #include <grpcpp/support/status.h>
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
-namespace customerfake::testing {
+namespace customerfake::errors {
 
 // The google.rpc.ErrorInfo in a status's binary details; empty when it has
 // none.
@@ -20,6 +20,6 @@ inline google::rpc::ErrorInfo ErrorInfoOf(const grpc::Status& status) {
   return info;
 }
 
-}  // namespace customerfake::testing
+}  // namespace customerfake::errors
 
-#endif  // CUSTOMER_FAKE_TESTING_ERROR_INFO_H_
+#endif  // CUSTOMER_FAKE_ERRORS_ERROR_INFO_H_

@@ -1,4 +1,4 @@
-#include "fake/server/cli_flags.h"
+#include "fake/cli/flags.h"
 
 #include <algorithm>
 #include <cstdlib>

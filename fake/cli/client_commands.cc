@@ -1,4 +1,4 @@
-#include "fake/server/cli_client.h"
+#include "fake/cli/client_commands.h"
 
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
@@ -12,8 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "customerfake/control/v1/control.grpc.pb.h"
+#include "fake/errors/error_info.h"
 #include "fake/scenario/yaml_reader.h"
-#include "fake/testing/error_info.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -102,7 +102,7 @@ class Client {
     const bool unreachable =
         status.error_code() == grpc::StatusCode::UNAVAILABLE ||
         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
-    std::string reason = testing::ErrorInfoOf(status).reason();
+    std::string reason = errors::ErrorInfoOf(status).reason();
     std::cerr << "customer-fake: "
               << (unreachable
                       ? absl::StrCat("no answer from ", options_.address, ": ")

@@ -11,9 +11,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
+#include "fake/cli/client_commands.h"
+#include "fake/cli/flags.h"
 #include "fake/scenario/scenario_parser.h"
-#include "fake/server/cli_client.h"
-#include "fake/server/cli_flags.h"
 #include "fake/server/fake.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -252,14 +252,14 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
                      "\" for ", FlagRef("state_interval"),
                      ": use a positive duration like 1s or 500ms"));
   }
-  if (!customerfake::core::ParseLogFormat(absl::GetFlag(FLAGS_log_format),
-                                          &options.log_format)) {
+  if (!customerfake::model::ParseLogFormat(absl::GetFlag(FLAGS_log_format),
+                                           &options.log_format)) {
     return absl::InvalidArgumentError(
         absl::StrCat("bad value \"", absl::GetFlag(FLAGS_log_format), "\" for ",
                      FlagRef("log_format"), ": use text or json"));
   }
-  if (!customerfake::core::ParseLogLevel(absl::GetFlag(FLAGS_log_level),
-                                         &options.log_level)) {
+  if (!customerfake::model::ParseLogLevel(absl::GetFlag(FLAGS_log_level),
+                                          &options.log_level)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "bad value \"", absl::GetFlag(FLAGS_log_level), "\" for ",
         FlagRef("log_level"), ": use debug, info, warn, error or off"));
@@ -275,7 +275,7 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
   }
   options.max_namespaces = absl::GetFlag(FLAGS_max_namespaces);
   options.journal_entries = absl::GetFlag(FLAGS_journal_entries);
-  options.fault_rules = absl::GetFlag(FLAGS_max_fault_rules);
+  options.max_fault_rules = absl::GetFlag(FLAGS_max_fault_rules);
   return options;
 }
 
@@ -341,7 +341,7 @@ int Validate(const std::vector<std::string>& files) {
   if (!options.ok()) {
     return Fail(std::string(options.status().message()), kExitBadUsage);
   }
-  const customerfake::scenario::ScenarioLimits limits =
+  const customerfake::model::ScenarioLimits limits =
       customerfake::ScenarioLimitsOf(*options);
   int bad = 0;
   for (const std::string& file : files) {

@@ -1,5 +1,5 @@
-#ifndef CUSTOMER_FAKE_CORE_CALL_LOG_H_
-#define CUSTOMER_FAKE_CORE_CALL_LOG_H_
+#ifndef CUSTOMER_FAKE_CORE_ACCESS_LOG_H_
+#define CUSTOMER_FAKE_CORE_ACCESS_LOG_H_
 
 #include <ostream>
 #include <string>
@@ -7,20 +7,16 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "fake/model/logging.h"
 
 namespace customerfake::core {
 
-enum class LogFormat { kText, kJson };
-enum class LogLevel { kDebug, kInfo, kWarn, kError, kOff };
-
-bool ParseLogFormat(absl::string_view text, LogFormat* format);
-bool ParseLogLevel(absl::string_view text, LogLevel* level);
-
-// One line per answered call (level info; failed calls at warn): method,
-// namespace, code, reason, the fault rule that acted and the duration.
-class CallLog {
+// The access log: one line per answered call (level info; failed calls at
+// warn): method, namespace, code, reason, the fault rule that acted and the
+// duration.
+class AccessLog {
  public:
-  CallLog(LogFormat format, LogLevel level, std::ostream* out);
+  AccessLog(model::LogFormat format, model::LogLevel level, std::ostream* out);
 
   struct Entry {
     absl::string_view method;
@@ -31,7 +27,7 @@ class CallLog {
     absl::Duration duration;
     bool failed = false;
   };
-  bool enabled() const { return level_ <= LogLevel::kWarn; }
+  bool enabled() const { return level_ <= model::LogLevel::kWarn; }
   void Call(const Entry& entry);
   // A line about the server itself (start, stop), at info.
   void Info(absl::string_view message);
@@ -39,18 +35,18 @@ class CallLog {
   void Error(absl::string_view message);
 
  private:
-  void Message(LogLevel level, absl::string_view name,
+  void Message(model::LogLevel level, absl::string_view name,
                absl::string_view message);
   // A text line: time, level, message.
   void Write(absl::string_view level, std::string line);
   void WriteLine(absl::string_view line);
 
-  const LogFormat format_;
-  const LogLevel level_;
+  const model::LogFormat format_;
+  const model::LogLevel level_;
   absl::Mutex mu_;
   std::ostream* out_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace customerfake::core
 
-#endif  // CUSTOMER_FAKE_CORE_CALL_LOG_H_
+#endif  // CUSTOMER_FAKE_CORE_ACCESS_LOG_H_

@@ -1,4 +1,4 @@
-#include "fake/core/token_issuer.h"
+#include "fake/state/token_issuer.h"
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -6,9 +6,9 @@
 #include "fake/errors/errors.h"
 #include "fake/model/json_string.h"
 
-namespace customerfake::core {
+namespace customerfake::state {
 
-TokenIssuer::TokenIssuer(const Clock& clock, size_t capacity)
+TokenIssuer::TokenIssuer(const model::Clock& clock, size_t capacity)
     : clock_(clock), capacity_(capacity), random_([] {
         std::random_device device;
         std::seed_seq seed{device(), device(), device(), device(),
@@ -47,4 +47,4 @@ TokenIssuer::Verdict TokenIssuer::Check(absl::string_view token) const {
   return clock_.Now() < it->second ? Verdict::kValid : Verdict::kExpired;
 }
 
-}  // namespace customerfake::core
+}  // namespace customerfake::state

@@ -1,5 +1,5 @@
-#ifndef CUSTOMER_FAKE_CORE_TOKEN_ISSUER_H_
-#define CUSTOMER_FAKE_CORE_TOKEN_ISSUER_H_
+#ifndef CUSTOMER_FAKE_STATE_TOKEN_ISSUER_H_
+#define CUSTOMER_FAKE_STATE_TOKEN_ISSUER_H_
 
 #include <cstdint>
 #include <deque>
@@ -12,9 +12,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "fake/core/clock.h"
+#include "fake/model/clock.h"
 
-namespace customerfake::core {
+namespace customerfake::state {
 
 // The access tokens the OAuth token endpoint hands out, with their expiry on
 // the fake's clock. Tokens are opaque: base64 of a small JSON object, like
@@ -22,7 +22,7 @@ namespace customerfake::core {
 class TokenIssuer {
  public:
   // Keeps at most `capacity` tokens; past it the oldest are forgotten.
-  explicit TokenIssuer(const Clock& clock, size_t capacity = 100000);
+  explicit TokenIssuer(const model::Clock& clock, size_t capacity = 100000);
 
   std::string Issue(absl::string_view ns, absl::string_view client_id,
                     absl::Duration ttl);
@@ -31,7 +31,7 @@ class TokenIssuer {
   Verdict Check(absl::string_view token) const;
 
  private:
-  const Clock& clock_;
+  const model::Clock& clock_;
   const size_t capacity_;
   mutable absl::Mutex mu_;
   std::mt19937_64 random_ ABSL_GUARDED_BY(mu_);
@@ -39,6 +39,6 @@ class TokenIssuer {
   std::deque<std::string> order_ ABSL_GUARDED_BY(mu_);  // oldest first
 };
 
-}  // namespace customerfake::core
+}  // namespace customerfake::state
 
-#endif  // CUSTOMER_FAKE_CORE_TOKEN_ISSUER_H_
+#endif  // CUSTOMER_FAKE_STATE_TOKEN_ISSUER_H_

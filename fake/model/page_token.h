@@ -1,5 +1,5 @@
-#ifndef CUSTOMER_FAKE_HANDLERS_PAGE_TOKEN_H_
-#define CUSTOMER_FAKE_HANDLERS_PAGE_TOKEN_H_
+#ifndef CUSTOMER_FAKE_MODEL_PAGE_TOKEN_H_
+#define CUSTOMER_FAKE_MODEL_PAGE_TOKEN_H_
 
 #include <string>
 
@@ -7,7 +7,7 @@
 #include "absl/strings/string_view.h"
 #include "customerfake/internal/page_token.pb.h"
 
-namespace customerfake::handlers {
+namespace customerfake::model {
 
 // Opaque page tokens: a PageToken message and a keyed 64-bit checksum,
 // web-safe base64. The key is random per process, so a token edited by hand
@@ -30,6 +30,6 @@ class PageTokenCodec {
   uint64_t key_;
 };
 
-}  // namespace customerfake::handlers
+}  // namespace customerfake::model
 
-#endif  // CUSTOMER_FAKE_HANDLERS_PAGE_TOKEN_H_
+#endif  // CUSTOMER_FAKE_MODEL_PAGE_TOKEN_H_

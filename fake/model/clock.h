@@ -1,11 +1,11 @@
-#ifndef CUSTOMER_FAKE_CORE_CLOCK_H_
-#define CUSTOMER_FAKE_CORE_CLOCK_H_
+#ifndef CUSTOMER_FAKE_MODEL_CLOCK_H_
+#define CUSTOMER_FAKE_MODEL_CLOCK_H_
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
-namespace customerfake::core {
+namespace customerfake::model {
 
 // Where the journal's times come from; tests inject a ManualClock.
 class Clock {
@@ -37,6 +37,6 @@ class ManualClock : public Clock {
   absl::Time now_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace customerfake::core
+}  // namespace customerfake::model
 
-#endif  // CUSTOMER_FAKE_CORE_CLOCK_H_
+#endif  // CUSTOMER_FAKE_MODEL_CLOCK_H_

@@ -1,4 +1,4 @@
-#include "fake/handlers/page_token.h"
+#include "fake/model/page_token.h"
 
 #include <cstring>
 #include <random>
@@ -7,7 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "fake/errors/errors.h"
 
-namespace customerfake::handlers {
+namespace customerfake::model {
 namespace {
 
 constexpr size_t kChecksumBytes = sizeof(uint64_t);
@@ -68,4 +68,4 @@ absl::StatusOr<internal::PageToken> PageTokenCodec::Decode(
   return token;
 }
 
-}  // namespace customerfake::handlers
+}  // namespace customerfake::model

@@ -1,5 +1,5 @@
 // Field validation of CustomerService requests: customer data fields and flags.
-#include "fake/handlers/validation.h"
+#include "fake/model/validation.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "fake/errors/errors.h"
 
-namespace customerfake::handlers {
+namespace customerfake::model {
 namespace {
 
 constexpr size_t kMaxNameCodePoints = 100;
@@ -274,4 +274,4 @@ absl::Status ValidateFlag(absl::string_view flag,
   return absl::OkStatus();
 }
 
-}  // namespace customerfake::handlers
+}  // namespace customerfake::model

@@ -1,4 +1,4 @@
-#include "fake/core/call_log.h"
+#include "fake/core/access_log.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -34,42 +34,18 @@ std::string ToJson(const google::protobuf::Struct& line) {
 
 }  // namespace
 
-bool ParseLogFormat(absl::string_view text, LogFormat* format) {
-  if (text == "text")
-    *format = LogFormat::kText;
-  else if (text == "json")
-    *format = LogFormat::kJson;
-  else
-    return false;
-  return true;
-}
-
-bool ParseLogLevel(absl::string_view text, LogLevel* level) {
-  if (text == "debug")
-    *level = LogLevel::kDebug;
-  else if (text == "info")
-    *level = LogLevel::kInfo;
-  else if (text == "warn")
-    *level = LogLevel::kWarn;
-  else if (text == "error")
-    *level = LogLevel::kError;
-  else if (text == "off")
-    *level = LogLevel::kOff;
-  else
-    return false;
-  return true;
-}
-
-CallLog::CallLog(LogFormat format, LogLevel level, std::ostream* out)
+AccessLog::AccessLog(model::LogFormat format, model::LogLevel level,
+                     std::ostream* out)
     : format_(format), level_(level), out_(out) {}
 
-void CallLog::Call(const Entry& entry) {
-  LogLevel level = entry.failed ? LogLevel::kWarn : LogLevel::kInfo;
+void AccessLog::Call(const Entry& entry) {
+  model::LogLevel level =
+      entry.failed ? model::LogLevel::kWarn : model::LogLevel::kInfo;
   if (level < level_) return;
   absl::string_view level_name = entry.failed ? "warn" : "info";
   std::string duration =
       absl::FormatDuration(absl::Trunc(entry.duration, absl::Microseconds(1)));
-  if (format_ == LogFormat::kText) {
+  if (format_ == model::LogFormat::kText) {
     Write(level_name,
           absl::StrCat(
               "call ", entry.method, " ns=", entry.ns, " code=", entry.code,
@@ -90,31 +66,31 @@ void CallLog::Call(const Entry& entry) {
   WriteLine(ToJson(line));
 }
 
-void CallLog::Info(absl::string_view message) {
-  Message(LogLevel::kInfo, "info", message);
+void AccessLog::Info(absl::string_view message) {
+  Message(model::LogLevel::kInfo, "info", message);
 }
 
-void CallLog::Error(absl::string_view message) {
-  Message(LogLevel::kError, "error", message);
+void AccessLog::Error(absl::string_view message) {
+  Message(model::LogLevel::kError, "error", message);
 }
 
-void CallLog::Message(LogLevel level, absl::string_view name,
-                      absl::string_view message) {
+void AccessLog::Message(model::LogLevel level, absl::string_view name,
+                        absl::string_view message) {
   if (level < level_) return;
-  if (format_ == LogFormat::kText) {
+  if (format_ == model::LogFormat::kText) {
     Write(name, std::string(message));
     return;
   }
   WriteLine(ToJson(JsonLine(name, message)));
 }
 
-void CallLog::Write(absl::string_view level, std::string line) {
+void AccessLog::Write(absl::string_view level, std::string line) {
   std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
                                       absl::UTCTimeZone());
   WriteLine(absl::StrCat(time, " ", level, " ", line));
 }
 
-void CallLog::WriteLine(absl::string_view line) {
+void AccessLog::WriteLine(absl::string_view line) {
   absl::MutexLock lock(&mu_);
   *out_ << line << "\n" << std::flush;
 }

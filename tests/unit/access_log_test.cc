@@ -1,7 +1,7 @@
-// The call log: the text and JSON line of a call, which levels keep which
+// The access log: the text and JSON line of a call, which levels keep which
 // calls, the names the flags accept, and one line per call from a running
 // Fake.
-#include "fake/core/call_log.h"
+#include "fake/core/access_log.h"
 
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
@@ -55,8 +55,8 @@ std::string StringField(const google::protobuf::Struct& line,
   return it->second.string_value();
 }
 
-CallLog::Entry FailedEntry() {
-  CallLog::Entry entry;
+AccessLog::Entry FailedEntry() {
+  AccessLog::Entry entry;
   entry.method = "/moia.trip.customer.v1.CustomerService/GetCustomer";
   entry.ns = "team-a";
   entry.code = "UNAVAILABLE";
@@ -67,8 +67,8 @@ CallLog::Entry FailedEntry() {
   return entry;
 }
 
-CallLog::Entry OkEntry() {
-  CallLog::Entry entry;
+AccessLog::Entry OkEntry() {
+  AccessLog::Entry entry;
   entry.method = "/moia.trip.customer.v1.CustomerService/ListCustomers";
   entry.ns = "default";
   entry.code = "OK";
@@ -76,9 +76,9 @@ CallLog::Entry OkEntry() {
   return entry;
 }
 
-TEST(CallLogTest, TextLineHasEveryField) {
+TEST(AccessLogTest, TextLineHasEveryField) {
   std::ostringstream out;
-  CallLog log(LogFormat::kText, LogLevel::kInfo, &out);
+  AccessLog log(model::LogFormat::kText, model::LogLevel::kInfo, &out);
   log.Call(FailedEntry());
 
   std::vector<std::string> lines = Lines(out);
@@ -93,9 +93,9 @@ TEST(CallLogTest, TextLineHasEveryField) {
             HasSubstr(" duration=12.345ms")));
 }
 
-TEST(CallLogTest, TextLineOfAnOkCallLeavesOutEmptyReasonAndRule) {
+TEST(AccessLogTest, TextLineOfAnOkCallLeavesOutEmptyReasonAndRule) {
   std::ostringstream out;
-  CallLog log(LogFormat::kText, LogLevel::kInfo, &out);
+  AccessLog log(model::LogFormat::kText, model::LogLevel::kInfo, &out);
   log.Call(OkEntry());
 
   std::vector<std::string> lines = Lines(out);
@@ -109,9 +109,9 @@ TEST(CallLogTest, TextLineOfAnOkCallLeavesOutEmptyReasonAndRule) {
                     Not(HasSubstr("fault_rule="))));
 }
 
-TEST(CallLogTest, JsonLineParsesWithEveryField) {
+TEST(AccessLogTest, JsonLineParsesWithEveryField) {
   std::ostringstream out;
-  CallLog log(LogFormat::kJson, LogLevel::kInfo, &out);
+  AccessLog log(model::LogFormat::kJson, model::LogLevel::kInfo, &out);
   log.Call(FailedEntry());
 
   std::vector<std::string> lines = Lines(out);
@@ -133,9 +133,9 @@ TEST(CallLogTest, JsonLineParsesWithEveryField) {
   EXPECT_DOUBLE_EQ(line.fields().at("duration_ms").number_value(), 12.345678);
 }
 
-TEST(CallLogTest, JsonLineOfAnOkCallIsAtInfo) {
+TEST(AccessLogTest, JsonLineOfAnOkCallIsAtInfo) {
   std::ostringstream out;
-  CallLog log(LogFormat::kJson, LogLevel::kInfo, &out);
+  AccessLog log(model::LogFormat::kJson, model::LogLevel::kInfo, &out);
   log.Call(OkEntry());
 
   std::vector<std::string> lines = Lines(out);
@@ -147,10 +147,11 @@ TEST(CallLogTest, JsonLineOfAnOkCallIsAtInfo) {
   EXPECT_DOUBLE_EQ(line.fields().at("duration_ms").number_value(), 0.25);
 }
 
-TEST(CallLogTest, DebugAndInfoKeepEveryCall) {
-  for (LogLevel level : {LogLevel::kDebug, LogLevel::kInfo}) {
+TEST(AccessLogTest, DebugAndInfoKeepEveryCall) {
+  for (model::LogLevel level :
+       {model::LogLevel::kDebug, model::LogLevel::kInfo}) {
     std::ostringstream out;
-    CallLog log(LogFormat::kText, level, &out);
+    AccessLog log(model::LogFormat::kText, level, &out);
     EXPECT_TRUE(log.enabled());
     log.Call(OkEntry());
     log.Call(FailedEntry());
@@ -161,9 +162,9 @@ TEST(CallLogTest, DebugAndInfoKeepEveryCall) {
   }
 }
 
-TEST(CallLogTest, WarnKeepsFailedCallsOnly) {
+TEST(AccessLogTest, WarnKeepsFailedCallsOnly) {
   std::ostringstream out;
-  CallLog log(LogFormat::kText, LogLevel::kWarn, &out);
+  AccessLog log(model::LogFormat::kText, model::LogLevel::kWarn, &out);
   EXPECT_TRUE(log.enabled());
   log.Call(OkEntry());
   log.Call(FailedEntry());
@@ -175,9 +176,9 @@ TEST(CallLogTest, WarnKeepsFailedCallsOnly) {
               AllOf(HasSubstr(" warn "), HasSubstr("code=UNAVAILABLE")));
 }
 
-TEST(CallLogTest, WarnKeepsFailedCallsOnlyInJson) {
+TEST(AccessLogTest, WarnKeepsFailedCallsOnlyInJson) {
   std::ostringstream out;
-  CallLog log(LogFormat::kJson, LogLevel::kWarn, &out);
+  AccessLog log(model::LogFormat::kJson, model::LogLevel::kWarn, &out);
   log.Call(OkEntry());
   log.Call(FailedEntry());
 
@@ -186,12 +187,14 @@ TEST(CallLogTest, WarnKeepsFailedCallsOnlyInJson) {
   EXPECT_EQ(StringField(ParseJson(lines[0]), "code"), "UNAVAILABLE");
 }
 
-TEST(CallLogTest, ErrorAndOffWriteNoCallLines) {
+TEST(AccessLogTest, ErrorAndOffWriteNoCallLines) {
   // Failed calls are logged at warn, so above warn no call is written.
-  for (LogLevel level : {LogLevel::kError, LogLevel::kOff}) {
-    for (LogFormat format : {LogFormat::kText, LogFormat::kJson}) {
+  for (model::LogLevel level :
+       {model::LogLevel::kError, model::LogLevel::kOff}) {
+    for (model::LogFormat format :
+         {model::LogFormat::kText, model::LogFormat::kJson}) {
       std::ostringstream out;
-      CallLog log(format, level, &out);
+      AccessLog log(format, level, &out);
       EXPECT_FALSE(log.enabled());
       log.Call(OkEntry());
       log.Call(FailedEntry());
@@ -200,20 +203,22 @@ TEST(CallLogTest, ErrorAndOffWriteNoCallLines) {
   }
 }
 
-TEST(CallLogTest, OffSuppressesServerLinesToo) {
+TEST(AccessLogTest, OffSuppressesServerLinesToo) {
   std::ostringstream out;
-  CallLog log(LogFormat::kText, LogLevel::kOff, &out);
+  AccessLog log(model::LogFormat::kText, model::LogLevel::kOff, &out);
   log.Info("started");
   EXPECT_THAT(out.str(), IsEmpty());
 }
 
-TEST(CallLogTest, InfoLineInBothFormats) {
+TEST(AccessLogTest, InfoLineInBothFormats) {
   std::ostringstream text;
-  CallLog(LogFormat::kText, LogLevel::kInfo, &text).Info("listening");
+  AccessLog(model::LogFormat::kText, model::LogLevel::kInfo, &text)
+      .Info("listening");
   EXPECT_THAT(text.str(), AllOf(HasSubstr(" info listening"), EndsWith("\n")));
 
   std::ostringstream json;
-  CallLog(LogFormat::kJson, LogLevel::kInfo, &json).Info("listening");
+  AccessLog(model::LogFormat::kJson, model::LogLevel::kInfo, &json)
+      .Info("listening");
   std::vector<std::string> lines = Lines(json);
   ASSERT_THAT(lines, SizeIs(1));
   google::protobuf::Struct line = ParseJson(lines[0]);
@@ -221,49 +226,51 @@ TEST(CallLogTest, InfoLineInBothFormats) {
   EXPECT_EQ(StringField(line, "msg"), "listening");
 
   std::ostringstream warn;
-  CallLog(LogFormat::kText, LogLevel::kWarn, &warn).Info("listening");
+  AccessLog(model::LogFormat::kText, model::LogLevel::kWarn, &warn)
+      .Info("listening");
   EXPECT_THAT(warn.str(), IsEmpty());
 }
 
-TEST(CallLogTest, ParseLogFormatAcceptsTheDocumentedNames) {
-  LogFormat format = LogFormat::kJson;
-  ASSERT_TRUE(ParseLogFormat("text", &format));
-  EXPECT_EQ(format, LogFormat::kText);
-  ASSERT_TRUE(ParseLogFormat("json", &format));
-  EXPECT_EQ(format, LogFormat::kJson);
+TEST(AccessLogTest, ParseLogFormatAcceptsTheDocumentedNames) {
+  model::LogFormat format = model::LogFormat::kJson;
+  ASSERT_TRUE(model::ParseLogFormat("text", &format));
+  EXPECT_EQ(format, model::LogFormat::kText);
+  ASSERT_TRUE(model::ParseLogFormat("json", &format));
+  EXPECT_EQ(format, model::LogFormat::kJson);
   for (const char* bad : {"", "TEXT", "Json", "yaml", "text ", "logfmt"}) {
-    EXPECT_FALSE(ParseLogFormat(bad, &format)) << "\"" << bad << "\"";
+    EXPECT_FALSE(model::ParseLogFormat(bad, &format)) << "\"" << bad << "\"";
   }
 }
 
-TEST(CallLogTest, ParseLogLevelAcceptsTheDocumentedNames) {
-  const std::vector<std::pair<const char*, LogLevel>> good = {
-      {"debug", LogLevel::kDebug},
-      {"info", LogLevel::kInfo},
-      {"warn", LogLevel::kWarn},
-      {"error", LogLevel::kError},
-      {"off", LogLevel::kOff}};
+TEST(AccessLogTest, ParseLogLevelAcceptsTheDocumentedNames) {
+  const std::vector<std::pair<const char*, model::LogLevel>> good = {
+      {"debug", model::LogLevel::kDebug},
+      {"info", model::LogLevel::kInfo},
+      {"warn", model::LogLevel::kWarn},
+      {"error", model::LogLevel::kError},
+      {"off", model::LogLevel::kOff}};
   for (const auto& [name, expected] : good) {
-    LogLevel level =
-        expected == LogLevel::kOff ? LogLevel::kDebug : LogLevel::kOff;
-    ASSERT_TRUE(ParseLogLevel(name, &level)) << name;
+    model::LogLevel level = expected == model::LogLevel::kOff
+                                ? model::LogLevel::kDebug
+                                : model::LogLevel::kOff;
+    ASSERT_TRUE(model::ParseLogLevel(name, &level)) << name;
     EXPECT_EQ(level, expected) << name;
   }
-  LogLevel level = LogLevel::kInfo;
+  model::LogLevel level = model::LogLevel::kInfo;
   for (const char* bad :
        {"", "INFO", "warning", "fatal", "trace", "none", "0", " info"}) {
-    EXPECT_FALSE(ParseLogLevel(bad, &level)) << "\"" << bad << "\"";
+    EXPECT_FALSE(model::ParseLogLevel(bad, &level)) << "\"" << bad << "\"";
   }
 }
 
 // A running Fake with log_stream set: exactly one line per CustomerService
 // call, with the right method, namespace, code, reason and fault rule.
-class FakeCallLogTest : public ::testing::Test {
+class FakeAccessLogTest : public ::testing::Test {
  protected:
-  std::unique_ptr<Fake> Start(LogFormat format) {
+  std::unique_ptr<Fake> Start(model::LogFormat format) {
     FakeOptions options;
     options.log_format = format;
-    options.log_level = LogLevel::kInfo;
+    options.log_level = model::LogLevel::kInfo;
     options.log_stream = &out_;
     auto started = Fake::Start(std::move(options));
     EXPECT_TRUE(started.ok()) << started.status();
@@ -272,7 +279,7 @@ class FakeCallLogTest : public ::testing::Test {
 
   // Starts a fake logging in `format`, makes the four calls, stops it and
   // returns the lines it wrote; empty when it did not start.
-  std::vector<std::string> LogOfCalls(LogFormat format) {
+  std::vector<std::string> LogOfCalls(model::LogFormat format) {
     std::unique_ptr<Fake> fake = Start(format);
     if (fake == nullptr) return {};
     MakeCalls(*fake);
@@ -322,8 +329,8 @@ class FakeCallLogTest : public ::testing::Test {
   std::ostringstream out_;
 };
 
-TEST_F(FakeCallLogTest, TextWritesOneLinePerCall) {
-  std::vector<std::string> lines = LogOfCalls(LogFormat::kText);
+TEST_F(FakeAccessLogTest, TextWritesOneLinePerCall) {
+  std::vector<std::string> lines = LogOfCalls(model::LogFormat::kText);
   ASSERT_THAT(lines, SizeIs(4)) << out_.str();
   EXPECT_THAT(lines[0],
               AllOf(HasSubstr(" info "),
@@ -353,8 +360,8 @@ TEST_F(FakeCallLogTest, TextWritesOneLinePerCall) {
                     HasSubstr(" ns=beta-logs"), HasSubstr(" code=OK")));
 }
 
-TEST_F(FakeCallLogTest, JsonWritesOneParsableLinePerCall) {
-  std::vector<std::string> lines = LogOfCalls(LogFormat::kJson);
+TEST_F(FakeAccessLogTest, JsonWritesOneParsableLinePerCall) {
+  std::vector<std::string> lines = LogOfCalls(model::LogFormat::kJson);
   ASSERT_THAT(lines, SizeIs(4)) << out_.str();
   struct Expected {
     const char* level;

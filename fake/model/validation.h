@@ -1,6 +1,6 @@
 // Field validation of CustomerService requests: customer data fields and flags.
-#ifndef CUSTOMER_FAKE_HANDLERS_VALIDATION_H_
-#define CUSTOMER_FAKE_HANDLERS_VALIDATION_H_
+#ifndef CUSTOMER_FAKE_MODEL_VALIDATION_H_
+#define CUSTOMER_FAKE_MODEL_VALIDATION_H_
 
 #include <cstddef>
 
@@ -13,7 +13,7 @@
 // "reconstructed" there (phone number format, language code table, flag
 // rules) and the details of what makes an email address "plausible" are the
 // fake's own reconstruction, not documented MOIA behaviour.
-namespace customerfake::handlers {
+namespace customerfake::model {
 
 // Checks in the contract's order: name rules, email, phone, language. Returns
 // the first failure.
@@ -35,6 +35,6 @@ bool IsAssignedIso6391(absl::string_view code);
 // continuation bytes 10xxxxxx).
 size_t CodePoints(absl::string_view utf8);
 
-}  // namespace customerfake::handlers
+}  // namespace customerfake::model
 
-#endif  // CUSTOMER_FAKE_HANDLERS_VALIDATION_H_
+#endif  // CUSTOMER_FAKE_MODEL_VALIDATION_H_
