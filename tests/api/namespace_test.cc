@@ -118,7 +118,9 @@ void Work(Stub& stub, const std::vector<std::string>& owned,
         EXPECT_THAT(Delete(stub, ns, ids.front()), IsOk());
         ids.erase(ids.begin());
       }
-      if (round % 2 == 1) EXPECT_EQ(Ids(stub, ns), ids) << ns;
+      if (round % 2 == 1) {
+        EXPECT_EQ(Ids(stub, ns), ids) << ns;
+      }
     }
   }
 }
