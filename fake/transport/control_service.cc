@@ -275,7 +275,8 @@ grpc::ServerUnaryReactor* ControlService::ListNamespaces(
     grpc::CallbackServerContext* context,
     const cv1::ListNamespacesRequest* /*request*/,
     cv1::ListNamespacesResponse* response) {
-  return Answer(context, [&](const std::string& ns) -> absl::Status {
+  // Not about one namespace: the caller's is ignored.
+  return Answer(context, [&](const std::string& /*ns*/) -> absl::Status {
     for (std::string& name : control_.ListNamespaces()) {
       response->add_namespaces(std::move(name));
     }
