@@ -111,7 +111,7 @@ bool CallReactor::BeginWait(const model::FaultAction& action) {
   alarm_.Set(absl::ToChronoTime(absl::Now() + action.delay),
              [this](bool fired) {
                {
-                 absl::MutexLock lock(&mu_);
+                 absl::MutexLock alarm_lock(&mu_);
                  delaying_ = false;
                }
                if (fired) {
