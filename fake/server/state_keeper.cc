@@ -50,7 +50,7 @@ absl::Status WriteAtomically(const std::string& path, const std::string& text) {
         absl::StrCat("cannot write ", temp, ": ", error));
   }
   if (rename(temp.c_str(), path.c_str()) != 0) {
-    std::string error = ErrnoText();
+    error = ErrnoText();
     unlink(temp.c_str());
     return absl::UnavailableError(
         absl::StrCat("cannot replace ", path, ": ", error));
