@@ -209,9 +209,10 @@ absl::Status StateKeeper::Save() {
   std::vector<scenario::SavedNamespace> namespaces;
   for (const auto& ns : registry.All()) {
     state::Namespace::Snapshot snapshot = ns->TakeSnapshot();
-    scenario::SavedNamespace saved{ns->name(),
-                                   std::move(snapshot.state),
-                                   {snapshot.id_seed, snapshot.ids_drawn}};
+    scenario::SavedNamespace saved;
+    saved.name = ns->name();
+    saved.state = std::move(snapshot.state);
+    saved.ids = {snapshot.id_seed, snapshot.ids_drawn};
     if (snapshot.baseline != registry.baseline()) {
       saved.baseline = state::BaselineScenario(*snapshot.baseline);
       saved.baseline_ids = IdsOf(snapshot.baseline->ids);
