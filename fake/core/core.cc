@@ -14,11 +14,11 @@ constexpr size_t kResponseReserve = 4096;
 Core::Core(std::shared_ptr<const state::Baseline> baseline, CoreOptions options)
     : clock_(options.clock != nullptr ? options.clock : &system_clock_),
       journal_enabled_(options.journal),
-      access_tokens_(*clock_),
       scenario_limits_(options.scenario_limits),
       max_response_bytes_(options.max_message_bytes > 2 * kResponseReserve
                               ? options.max_message_bytes - kResponseReserve
                               : options.max_message_bytes / 2),
+      access_tokens_(*clock_),
       log_(options.log_format, options.log_level,
            options.log_stream != nullptr ? options.log_stream : &std::cerr),
       namespaces_(std::move(baseline), options.max_namespaces, options.limits) {
