@@ -38,6 +38,15 @@ struct Fake::Impl {
   absl::Mutex mu;
   bool shut_down ABSL_GUARDED_BY(mu) = false;
   absl::Status final_save ABSL_GUARDED_BY(mu);
+
+  // Restores the state file, or writes it for the first time.
+  absl::Status OpenStateFile(const FakeOptions& options);
+  // The gRPC listeners: the API services (every version) always on the API
+  // port; the control service there too, or alone on its own listener.
+  absl::Status StartGrpc(const FakeOptions& options, int* port,
+                         int* control_port);
+  // Stops the listeners started so far (a start that failed half-way).
+  void StopListeners();
 };
 
 Fake::Fake(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -54,7 +63,7 @@ std::string BoundAddress(const std::string& requested, int port) {
 // Builds and starts a server for `services`; `port` receives the bound port.
 std::unique_ptr<grpc::Server> StartServer(
     const std::string& address, int max_message_bytes,
-    std::initializer_list<grpc::Service*> services, int* port) {
+    const std::vector<grpc::Service*>& services, int* port) {
   grpc::ServerBuilder builder;
   if (!address.empty()) {
     builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
@@ -75,20 +84,10 @@ std::unique_ptr<grpc::Server> StartServer(
   return server;
 }
 
-}  // namespace
-
-model::ScenarioLimits ScenarioLimitsOf(const FakeOptions& options) {
-  model::ScenarioLimits limits;
-  limits.max_bytes = options.max_scenario_bytes;
-  limits.default_max_customers = options.max_customers;
-  limits.max_customer_flags = options.max_customer_flags;
-  limits.max_fault_rules = options.max_fault_rules;
-  return limits;
-}
-
-absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
-  // A scenario built in code is checked like a file: written out as YAML
-  // and read back, so it gets the same validation and normalization.
+// The scenario the fake starts from, read and checked like a file (a
+// scenario built in code is written out as YAML and read back, so it gets
+// the same validation), with the options' overrides applied.
+absl::StatusOr<model::Scenario> ResolveScenario(FakeOptions& options) {
   model::ScenarioLimits limits = ScenarioLimitsOf(options);
   // A scenario built in code that leaves max_customers at the struct's
   // default gets the server's, as a file that does not set it would.
@@ -102,32 +101,33 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
                                     "FakeOptions.scenario", nullptr, limits)
           : scenario::LoadScenarioFile(options.scenario_file, nullptr, limits);
   if (!loaded.ok()) return loaded.status();
-  model::Scenario scenario = *std::move(loaded);
-  if (options.seed) scenario.settings.id_seed = options.seed;
-  if (options.auth_mode) scenario.settings.auth_mode = *options.auth_mode;
-  if (!options.tokens.empty()) scenario.settings.tokens = options.tokens;
+  model::Settings& settings = loaded->settings;
+  if (options.seed) settings.id_seed = options.seed;
+  if (options.auth_mode) settings.auth_mode = *options.auth_mode;
+  if (!options.tokens.empty()) settings.tokens = options.tokens;
   if (!options.oauth_clients.empty()) {
-    scenario.settings.oauth_clients = options.oauth_clients;
+    settings.oauth_clients = options.oauth_clients;
   }
-  if (options.oauth_token_ttl) {
-    scenario.settings.token_ttl = *options.oauth_token_ttl;
-  }
-  if (scenario.settings.auth_mode == model::AuthMode::kOAuth &&
+  if (options.oauth_token_ttl) settings.token_ttl = *options.oauth_token_ttl;
+  if (settings.auth_mode == model::AuthMode::kOAuth &&
       options.oauth_listen_address.empty()) {
     return absl::InvalidArgumentError(
         "auth mode oauth accepts only tokens from the token endpoint, which "
         "needs an OAuth listen address (--oauth-listen HOST:PORT)");
   }
+  return loaded;
+}
 
-  auto impl = std::make_unique<Impl>();
+core::CoreOptions CoreOptionsOf(const FakeOptions& options) {
   core::CoreOptions core_options;
   core_options.max_namespaces = options.max_namespaces;
   core_options.limits.max_journal_entries = options.journal_entries;
   core_options.limits.max_journal_bytes = options.journal_bytes;
   core_options.limits.max_fault_rules = options.max_fault_rules;
   core_options.limits.max_customer_flags = options.max_customer_flags;
-  core_options.scenario_limits = limits;
-  // The server's own scenario is checked above, after the flags' overrides.
+  core_options.scenario_limits = ScenarioLimitsOf(options);
+  // What LoadScenario accepts; the server's own scenario was checked with
+  // the flags' overrides by ResolveScenario.
   core_options.scenario_limits.token_endpoint =
       !options.oauth_listen_address.empty();
   core_options.max_message_bytes =
@@ -137,21 +137,77 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   core_options.log_format = options.log_format;
   core_options.log_level = options.log_level;
   core_options.log_stream = options.log_stream;
-  impl->core = std::make_unique<core::Core>(
-      state::MakeBaseline(std::move(scenario)), core_options);
-  if (!options.state_file.empty()) {
-    impl->state = std::make_unique<StateKeeper>(*impl->core, options.state_file,
-                                                options.state_interval);
-    if (absl::Status restored = impl->state->Restore(&impl->state_restored);
-        !restored.ok()) {
-      return restored;
+  return core_options;
+}
+
+}  // namespace
+
+model::ScenarioLimits ScenarioLimitsOf(const FakeOptions& options) {
+  model::ScenarioLimits limits;
+  limits.max_bytes = options.max_scenario_bytes;
+  limits.default_max_customers = options.max_customers;
+  limits.max_customer_flags = options.max_customer_flags;
+  limits.max_fault_rules = options.max_fault_rules;
+  return limits;
+}
+
+absl::Status Fake::Impl::OpenStateFile(const FakeOptions& options) {
+  state = std::make_unique<StateKeeper>(*core, options.state_file,
+                                        options.state_interval);
+  if (absl::Status restored = state->Restore(&state_restored); !restored.ok()) {
+    return restored;
+  }
+  // A first start writes the file at once: a path that cannot be written
+  // fails now, not at the first change.
+  if (!state_restored) {
+    if (absl::Status saved = state->Save(); !saved.ok()) {
+      return absl::FailedPreconditionError(saved.message());
     }
-    // A first start writes the file at once: a path that cannot be written
-    // fails now, not at the first change.
-    if (!impl->state_restored) {
-      if (absl::Status saved = impl->state->Save(); !saved.ok()) {
-        return absl::FailedPreconditionError(saved.message());
-      }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Fake::Impl::StartGrpc(const FakeOptions& options, int* port,
+                                   int* control_port) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  std::vector<grpc::Service*> api = {customer_service.get(),
+                                     customer_service_v1beta1.get()};
+  const bool separate_control = !options.control_listen_address.empty();
+  if (!separate_control) api.push_back(control_service.get());
+  server =
+      StartServer(options.listen_address, options.max_message_bytes, api, port);
+  if (server == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen_address));
+  }
+  if (!separate_control) return absl::OkStatus();
+  control_server =
+      StartServer(options.control_listen_address, options.max_message_bytes,
+                  {control_service.get()}, control_port);
+  if (control_server == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.control_listen_address));
+  }
+  return absl::OkStatus();
+}
+
+void Fake::Impl::StopListeners() {
+  if (oauth != nullptr) oauth->Stop();
+  for (grpc::Server* started : {server.get(), control_server.get()}) {
+    if (started != nullptr) started->Shutdown();
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
+  absl::StatusOr<model::Scenario> scenario = ResolveScenario(options);
+  if (!scenario.ok()) return scenario.status();
+  auto impl = std::make_unique<Impl>();
+  impl->core = std::make_unique<core::Core>(
+      state::MakeBaseline(*std::move(scenario)), CoreOptionsOf(options));
+  if (!options.state_file.empty()) {
+    if (absl::Status opened = impl->OpenStateFile(options); !opened.ok()) {
+      return opened;
     }
   }
   impl->control = std::make_unique<control::Control>(*impl->core);
@@ -162,49 +218,22 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   impl->control_service = std::make_unique<transport::ControlService>(
       *impl->control, options.control_token);
 
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  const bool separate_control = !options.control_listen_address.empty();
   int port = 0;
-  if (separate_control) {
-    impl->server =
-        StartServer(options.listen_address, options.max_message_bytes,
-                    {impl->customer_service.get()}, &port);
-  } else {
-    impl->server = StartServer(
-        options.listen_address, options.max_message_bytes,
-        {impl->customer_service.get(), impl->customer_service_v1beta1.get(),
-         impl->control_service.get()},
-        &port);
-  }
-  if (impl->server == nullptr) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options.listen_address));
-  }
   int control_port = 0;
-  if (separate_control) {
-    impl->control_server =
-        StartServer(options.control_listen_address, options.max_message_bytes,
-                    {impl->control_service.get()}, &control_port);
-    if (impl->control_server == nullptr) {
-      impl->server->Shutdown();
-      return absl::UnavailableError(
-          absl::StrCat("cannot listen on ", options.control_listen_address));
-    }
-  }
-
-  if (!options.oauth_listen_address.empty()) {
+  absl::Status started = impl->StartGrpc(options, &port, &control_port);
+  if (started.ok() && !options.oauth_listen_address.empty()) {
     absl::StatusOr<std::unique_ptr<transport::OAuthEndpoint>> oauth =
         transport::OAuthEndpoint::Start(*impl->core,
                                         options.oauth_listen_address);
-    if (!oauth.ok()) {
-      impl->server->Shutdown();
-      if (impl->control_server != nullptr) impl->control_server->Shutdown();
-      return oauth.status();
-    }
-    impl->oauth = *std::move(oauth);
+    started = oauth.status();
+    if (oauth.ok()) impl->oauth = *std::move(oauth);
+  }
+  if (!started.ok()) {
+    impl->StopListeners();
+    return started;
   }
   if (impl->state != nullptr) impl->state->Start();
+
   auto fake = std::unique_ptr<Fake>(new Fake(std::move(impl)));
   if (fake->impl_->oauth != nullptr) {
     fake->oauth_address_ = fake->impl_->oauth->address();
@@ -214,9 +243,9 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
     fake->address_ = BoundAddress(options.listen_address, port);
   }
   fake->control_address_ =
-      separate_control
-          ? BoundAddress(options.control_listen_address, control_port)
-          : fake->address_;
+      options.control_listen_address.empty()
+          ? fake->address_
+          : BoundAddress(options.control_listen_address, control_port);
   return fake;
 }
 

@@ -475,25 +475,6 @@ TEST_F(ControlTest, ControlTokenIsRequiredWhenConfigured) {
       IsOk());
 }
 
-TEST_F(ControlTest, SeparateControlPortServesControlOnlyThere) {
-  FakeOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.control_listen_address = "127.0.0.1:0";
-  auto fake = Fake::Start(options);
-  ASSERT_TRUE(fake.ok()) << fake.status();
-  ASSERT_NE((*fake)->address(), (*fake)->control_address());
-  auto api_port = grpc::CreateChannel((*fake)->address(),
-                                      grpc::InsecureChannelCredentials());
-  auto control_port = grpc::CreateChannel((*fake)->control_address(),
-                                          grpc::InsecureChannelCredentials());
-  EXPECT_EQ(
-      ListNamespaces(*cv1::ControlService::NewStub(api_port)).error_code(),
-      grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_THAT(ListNamespaces(*cv1::ControlService::NewStub(control_port)),
-              IsOk());
-  EXPECT_THAT(ListCustomers(*v1::CustomerService::NewStub(api_port)), IsOk());
-}
-
 TEST_F(ControlTest, ServerStartedFromAScenarioFileServesItsCustomers) {
   v1::GetCustomerRequest request;
   request.set_id(kTestCustomerId);
