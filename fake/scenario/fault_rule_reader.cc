@@ -71,10 +71,10 @@ void ReadAction(const YAML::Node& node, const std::string& key,
     } else if (name == "error_metadata") {
       if (auto map = reader.StringMap(value, at)) {
         bool fits = true;
-        for (const auto& [key, text] : *map) {
-          fits &= FitsAnError(value, SubKey(at, key), key,
+        for (const auto& [meta_key, text] : *map) {
+          fits &= FitsAnError(value, SubKey(at, meta_key), meta_key,
                               errors::kMaxErrorMetadataBytes, reader) &&
-                  FitsAnError(value, SubKey(at, key), text,
+                  FitsAnError(value, SubKey(at, meta_key), text,
                               errors::kMaxErrorMetadataBytes, reader);
         }
         if (fits) action.error_metadata = *map;
