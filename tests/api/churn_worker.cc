@@ -482,7 +482,9 @@ void Worker::CheckNamespaces() {
   ASSERT_THAT(Control(&ControlStub::ListNamespaces,
                       cv1::ListNamespacesRequest(), &response),
               IsOk());
-  if (exists) EXPECT_THAT(response.namespaces(), Contains(space_.name));
+  if (exists) {
+    EXPECT_THAT(response.namespaces(), Contains(space_.name));
+  }
 }
 
 void Worker::LoadInvalid() {
