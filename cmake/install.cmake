@@ -9,8 +9,10 @@ include(CMakePackageConfigHelpers)
 set(CUSTOMER_FAKE_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/customer_fake")
 set(CUSTOMER_FAKE_SCENARIOS_INSTALL_DIR "${CMAKE_INSTALL_DATADIR}/customer_fake/scenarios")
 
-# Every layer is a static library that customer_fake::customer_fake links.
+# Every layer but the command line's is a static library that
+# customer_fake::customer_fake links.
 get_property(customer_fake_layers GLOBAL PROPERTY CUSTOMER_FAKE_LAYERS)
+list(REMOVE_ITEM customer_fake_layers customer_fake_cli)
 install(TARGETS customer_fake ${customer_fake_layers} customer_fake_protos
     customer-fake
   EXPORT customer_fakeTargets
@@ -32,8 +34,7 @@ endif()
 # Only the public headers, under the project's own folder so that nothing
 # clashes in a shared prefix: the embedding class and its options, the
 # control operations, the testing helpers, the model types they name, and
-# the generated CustomerService stubs. tests/install lists the same set and
-# compiles each header on its own.
+# the generated CustomerService stubs. examples/cpp builds against them.
 set(CUSTOMER_FAKE_PUBLIC_HEADERS
   server/fake.h control/control.h testing/fake_test.h errors/error_info.h
   model/call_record.h model/clock.h model/customer.h model/fault_rule.h

@@ -5,23 +5,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/optional.h"
-#include "google/protobuf/duration.pb.h"
-#include "google/rpc/error_details.pb.h"
+#include "fake/errors/rpc_details.h"
 
 namespace customerfake::errors {
 namespace {
 
-constexpr absl::string_view kErrorInfoUrl =
-    "type.googleapis.com/google.rpc.ErrorInfo";
-constexpr absl::string_view kRetryInfoUrl =
-    "type.googleapis.com/google.rpc.RetryInfo";
-
-std::optional<google::rpc::ErrorInfo> ErrorInfoOf(const absl::Status& status) {
+std::optional<ErrorInfo> ErrorInfoOf(const absl::Status& status) {
   absl::optional<absl::Cord> payload = status.GetPayload(kErrorInfoUrl);
   if (!payload) return std::nullopt;
-  google::rpc::ErrorInfo info;
-  if (!info.ParseFromString(std::string(*payload))) return std::nullopt;
-  return info;
+  return ParseErrorInfo(std::string(*payload));
 }
 
 // The length of the valid UTF-8 sequence at the start of `s`; 0 when it is
@@ -73,13 +65,14 @@ absl::Status InvalidField(absl::string_view reason, absl::string_view field,
 absl::Status Error(absl::StatusCode code, absl::string_view reason,
                    absl::string_view message, const Metadata& metadata) {
   absl::Status status(code, Printable(message, kMaxErrorMessageBytes));
-  google::rpc::ErrorInfo info;
-  info.set_reason(Printable(reason, kMaxErrorMetadataBytes));
+  Metadata printable;
   for (const auto& [key, value] : metadata) {
-    (*info.mutable_metadata())[Printable(key, kMaxErrorMetadataBytes)] =
+    printable[Printable(key, kMaxErrorMetadataBytes)] =
         Printable(value, kMaxErrorMetadataBytes);
   }
-  status.SetPayload(kErrorInfoUrl, absl::Cord(info.SerializeAsString()));
+  ErrorInfo info(Printable(reason, kMaxErrorMetadataBytes), "",
+                 std::move(printable));
+  status.SetPayload(kErrorInfoUrl, absl::Cord(SerializeErrorInfo(info)));
   return status;
 }
 
@@ -274,23 +267,18 @@ std::string Printable(absl::string_view text, size_t max_bytes) {
 }
 
 void SetRetryDelay(absl::Status& status, absl::Duration delay) {
-  google::rpc::RetryInfo info;
-  int64_t nanos = absl::ToInt64Nanoseconds(delay);
-  info.mutable_retry_delay()->set_seconds(nanos / 1000000000);
-  info.mutable_retry_delay()->set_nanos(
-      static_cast<int32_t>(nanos % 1000000000));
-  status.SetPayload(kRetryInfoUrl, absl::Cord(info.SerializeAsString()));
+  status.SetPayload(kRetryInfoUrl, absl::Cord(SerializeRetryInfo(delay)));
 }
 
 std::string ReasonOf(const absl::Status& status) {
-  std::optional<google::rpc::ErrorInfo> info = ErrorInfoOf(status);
+  std::optional<ErrorInfo> info = ErrorInfoOf(status);
   return info ? info->reason() : "";
 }
 
 Metadata MetadataOf(const absl::Status& status) {
-  std::optional<google::rpc::ErrorInfo> info = ErrorInfoOf(status);
+  std::optional<ErrorInfo> info = ErrorInfoOf(status);
   if (!info) return {};
-  return Metadata(info->metadata().begin(), info->metadata().end());
+  return info->metadata();
 }
 
 }  // namespace customerfake::errors

@@ -1,20 +1,10 @@
 #include "fake/errors/grpc_status.h"
 
-#include <grpcpp/support/error_details.h>
-
 #include "absl/strings/ascii.h"
 #include "fake/errors/errors.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
+#include "fake/errors/rpc_details.h"
 
 namespace customerfake::errors {
-namespace {
-
-constexpr absl::string_view kErrorInfoUrl =
-    "type.googleapis.com/google.rpc.ErrorInfo";
-
-}  // namespace
-
 grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain,
                           Details details) {
   if (status.ok()) return grpc::Status::OK;
@@ -24,33 +14,31 @@ grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain,
   std::string message = Printable(status.message(), kMaxErrorMessageBytes);
   if (details == Details::kCodesOnly) return grpc::Status(code, message);
 
-  google::rpc::Status rpc_status;
-  rpc_status.set_code(static_cast<int32_t>(status.code()));
-  rpc_status.set_message(message);
+  RpcStatus rpc_status;
+  rpc_status.code = static_cast<int32_t>(status.code());
+  rpc_status.message = message;
   bool has_error_info = false;
   status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-    google::protobuf::Any* any = rpc_status.add_details();
-    any->set_type_url(std::string(url));
+    std::string value(payload);
     if (url == kErrorInfoUrl) {
-      has_error_info = true;
-      google::rpc::ErrorInfo info;
-      info.ParseFromString(std::string(payload));
-      info.set_domain(Printable(domain, kMaxErrorMetadataBytes));
-      any->set_value(info.SerializeAsString());
-    } else {
-      any->set_value(std::string(payload));
+      if (std::optional<ErrorInfo> info = ParseErrorInfo(value)) {
+        has_error_info = true;
+        value = SerializeErrorInfo(
+            ErrorInfo(info->reason(), Printable(domain, kMaxErrorMetadataBytes),
+                      info->metadata()));
+      }
     }
+    rpc_status.details.push_back({std::string(url), std::move(value)});
   });
   if (!has_error_info) {
     // Every error carries ErrorInfo; a bare status gets its code as reason.
-    google::rpc::ErrorInfo info;
-    info.set_reason(CodeName(status.code()));
-    info.set_domain(Printable(domain, kMaxErrorMetadataBytes));
-    rpc_status.add_details()->PackFrom(info);
+    rpc_status.details.push_back(
+        {std::string(kErrorInfoUrl),
+         SerializeErrorInfo(ErrorInfo(CodeName(status.code()),
+                                      Printable(domain, kMaxErrorMetadataBytes),
+                                      {}))});
   }
-  grpc::Status out;
-  grpc::SetErrorDetails(rpc_status, &out);
-  return out;
+  return grpc::Status(code, message, SerializeStatus(rpc_status));
 }
 
 std::string CodeName(absl::StatusCode code) {

@@ -26,11 +26,12 @@
 namespace customerfake::testing {
 
 using errors::ErrorInfoOf;
+using errors::RetryDelayOf;
 
 // Matches a grpc::Status with this code and ErrorInfo reason.
 MATCHER_P2(StatusIs, code, reason,
            absl::StrCat("has code ", code, " and reason ", reason)) {
-  google::rpc::ErrorInfo info = ErrorInfoOf(arg);
+  const auto info = ErrorInfoOf(arg);
   *result_listener << "code " << arg.error_code() << ", reason \""
                    << info.reason() << "\", message \"" << arg.error_message()
                    << "\"";

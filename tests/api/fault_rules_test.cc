@@ -23,6 +23,7 @@ namespace v1 = ::moia::trip::customer::v1;
 using ::customerfake::testing::ErrorInfoOf;
 using ::customerfake::testing::FakeTest;
 using ::customerfake::testing::IsOk;
+using ::customerfake::testing::RetryDelayOf;
 using ::customerfake::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -37,20 +38,6 @@ constexpr char kSandboxId[] = "7ba438cc-4724-4be1-8c59-f82558f4fde8";
 // A scenario file of the repository.
 std::string ScenarioPath(const std::string& name) {
   return (std::filesystem::path(CUSTOMER_FAKE_SCENARIOS_DIR) / name).string();
-}
-
-// The RetryInfo delay of a status; nullopt without one.
-std::optional<absl::Duration> RetryDelayOf(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return std::nullopt;
-  for (const google::protobuf::Any& any : details.details()) {
-    google::rpc::RetryInfo info;
-    if (any.UnpackTo(&info)) {
-      return absl::Seconds(info.retry_delay().seconds()) +
-             absl::Nanoseconds(info.retry_delay().nanos());
-    }
-  }
-  return std::nullopt;
 }
 
 v1::CreateCustomerRequest NewCustomer(const std::string& email) {
@@ -146,7 +133,7 @@ TEST_F(FaultRulesTest, ErrorActionCarriesReasonMetadataAndRetryInfo) {
   EXPECT_THAT(status,
               StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED, "QUOTA_EXCEEDED"));
   EXPECT_EQ(status.error_message(), "slow down");
-  google::rpc::ErrorInfo info = ErrorInfoOf(status);
+  errors::ErrorInfo info = ErrorInfoOf(status);
   EXPECT_EQ(info.domain(), kDomain);
   EXPECT_THAT(info.metadata(), UnorderedElementsAre(Pair("limit", "10"),
                                                     Pair("scope", "customer")));
