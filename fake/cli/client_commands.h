@@ -1,5 +1,5 @@
-#ifndef CUSTOMER_FAKE_SERVER_CLI_CLIENT_H_
-#define CUSTOMER_FAKE_SERVER_CLI_CLIENT_H_
+#ifndef CUSTOMER_FAKE_CLI_CLIENT_COMMANDS_H_
+#define CUSTOMER_FAKE_CLI_CLIENT_COMMANDS_H_
 
 #include <string>
 #include <vector>
@@ -35,4 +35,4 @@ bool IsClientCommand(const std::string& command);
 
 }  // namespace customerfake::cli
 
-#endif  // CUSTOMER_FAKE_SERVER_CLI_CLIENT_H_
+#endif  // CUSTOMER_FAKE_CLI_CLIENT_COMMANDS_H_

@@ -1,5 +1,5 @@
-#ifndef CUSTOMER_FAKE_SERVER_CLI_FLAGS_H_
-#define CUSTOMER_FAKE_SERVER_CLI_FLAGS_H_
+#ifndef CUSTOMER_FAKE_CLI_FLAGS_H_
+#define CUSTOMER_FAKE_CLI_FLAGS_H_
 
 #include <string>
 #include <vector>
@@ -43,4 +43,4 @@ std::string FlagHelp(absl::Span<const absl::string_view> names);
 
 }  // namespace customerfake::cli
 
-#endif  // CUSTOMER_FAKE_SERVER_CLI_FLAGS_H_
+#endif  // CUSTOMER_FAKE_CLI_FLAGS_H_
