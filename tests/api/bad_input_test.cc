@@ -10,6 +10,7 @@
 #include <grpcpp/security/credentials.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,9 @@ namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
 namespace cv1 = ::customerfake::control::v1;
+using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::ErrorInfoOf;
+using ::customerfake::testing::StartFake;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
@@ -72,13 +75,6 @@ FakeOptions SharedOptions() {
   options.max_fault_rules = kMaxFaultRules;
   options.max_scenario_bytes = kMaxScenarioBytes;
   return options;
-}
-
-// A started fake, or a failed test.
-std::unique_ptr<Fake> StartFake(FakeOptions options) {
-  auto started = Fake::Start(std::move(options));
-  EXPECT_TRUE(started.ok()) << started.status();
-  return started.ok() ? *std::move(started) : nullptr;
 }
 
 // What the catalogue says a row's answer is.
@@ -144,9 +140,7 @@ class BadInput : public ::testing::Test {
 
   // A context in `ns` (this test's by default) with a bearer token.
   std::unique_ptr<grpc::ClientContext> Ctx(const std::string& ns = "") const {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("x-fake-namespace", ns.empty() ? ns_ : ns);
-    context->AddMetadata("authorization", "Bearer test-token");
+    auto context = ContextFor(ns.empty() ? ns_ : ns);
     context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
     return context;
   }
@@ -671,11 +665,9 @@ TEST_F(BadInput, R25_CreateCustomerBeyondLimit) {
 // A call in namespace `name`, which is refused before any namespace exists:
 // nothing is journaled anywhere and no namespace appears.
 grpc::Status ListIn(v1::CustomerService::Stub& api, const std::string& name) {
-  grpc::ClientContext context;
-  context.AddMetadata("x-fake-namespace", name);
-  context.AddMetadata("authorization", "Bearer test-token");
   v1::ListCustomersResponse response;
-  return api.ListCustomers(&context, v1::ListCustomersRequest(), &response);
+  return api.ListCustomers(ContextFor(name).get(), v1::ListCustomersRequest(),
+                           &response);
 }
 
 TEST_F(BadInput, R26_NamespaceWithBadCharacters) {
@@ -748,10 +740,9 @@ TEST_F(BadInput, R30_NamespaceFlood) {
 
 TEST_F(BadInput, R31_NoAuthorization) {
   const Snapshot before = Snap();
-  grpc::ClientContext context;
-  context.AddMetadata("x-fake-namespace", ns());
   v1::ListCustomersResponse response;
-  Check(api().ListCustomers(&context, v1::ListCustomersRequest(), &response),
+  Check(api().ListCustomers(ContextFor(ns(), std::nullopt).get(),
+                            v1::ListCustomersRequest(), &response),
         {Code::UNAUTHENTICATED,
          "UNAUTHENTICATED",
          {"missing \"authorization: Bearer <token>\" metadata"},
@@ -761,11 +752,10 @@ TEST_F(BadInput, R31_NoAuthorization) {
 
 TEST_F(BadInput, R32_BearerWithoutToken) {
   const Snapshot before = Snap();
-  grpc::ClientContext context;
-  context.AddMetadata("x-fake-namespace", ns());
-  context.AddMetadata("authorization", "Bearer ");
   v1::ListCustomersResponse response;
-  Check(api().ListCustomers(&context, v1::ListCustomersRequest(), &response),
+  // An empty token: "authorization: Bearer ".
+  Check(api().ListCustomers(ContextFor(ns(), "").get(),
+                            v1::ListCustomersRequest(), &response),
         {Code::UNAUTHENTICATED,
          "UNAUTHENTICATED",
          {"is not of the form \"Bearer <token>\""},

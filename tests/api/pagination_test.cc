@@ -22,6 +22,7 @@ namespace customerfake {
 namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
+using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::ErrorInfoOf;
 using ::customerfake::testing::FakeTest;
 using ::customerfake::testing::IsOk;
@@ -39,21 +40,9 @@ struct Walk {
 
 class PaginationTest : public FakeTest {
  protected:
-  void UseFake(FakeOptions options) {
-    auto started = Fake::Start(std::move(options));
-    ASSERT_TRUE(started.ok()) << started.status();
-    own_fake_ = *std::move(started);
-    own_stub_ = CustomerService::NewStub(own_fake_->InProcessChannel());
-  }
-  CustomerService::Stub& S() { return own_stub_ ? *own_stub_ : stub(); }
-
   // A context for this test's namespace, or for `other_namespace_` if set.
   std::unique_ptr<grpc::ClientContext> Ctx() const {
-    if (other_namespace_.empty()) return Context();
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("x-fake-namespace", other_namespace_);
-    context->AddMetadata("authorization", "Bearer test-token");
-    return context;
+    return other_namespace_.empty() ? Context() : ContextFor(other_namespace_);
   }
 
   std::string Create() {
@@ -63,7 +52,7 @@ class PaginationTest : public FakeTest {
     request.set_language_code("en");
     request.set_phone_number("+4997259173740");
     v1::CreateCustomerResponse response;
-    EXPECT_THAT(S().CreateCustomer(Ctx().get(), request, &response), IsOk());
+    EXPECT_THAT(stub().CreateCustomer(Ctx().get(), request, &response), IsOk());
     return response.customer().id();
   }
   std::vector<std::string> CreateN(int n) {
@@ -75,21 +64,22 @@ class PaginationTest : public FakeTest {
     v1::DeleteCustomerRequest request;
     request.set_id(id);
     v1::DeleteCustomerResponse response;
-    EXPECT_THAT(S().DeleteCustomer(Ctx().get(), request, &response), IsOk());
+    EXPECT_THAT(stub().DeleteCustomer(Ctx().get(), request, &response), IsOk());
   }
   void AddFlag(const std::string& id, const std::string& flag) {
     v1::AddCustomerFlagRequest request;
     request.set_customer_id(id);
     request.set_flag(flag);
     v1::AddCustomerFlagResponse response;
-    EXPECT_THAT(S().AddCustomerFlag(Ctx().get(), request, &response), IsOk());
+    EXPECT_THAT(stub().AddCustomerFlag(Ctx().get(), request, &response),
+                IsOk());
   }
   void RemoveFlag(const std::string& id, const std::string& flag) {
     v1::RemoveCustomerFlagRequest request;
     request.set_customer_id(id);
     request.set_flag(flag);
     v1::RemoveCustomerFlagResponse response;
-    EXPECT_THAT(S().RemoveCustomerFlag(Ctx().get(), request, &response),
+    EXPECT_THAT(stub().RemoveCustomerFlag(Ctx().get(), request, &response),
                 IsOk());
   }
   // Adds flags "f000", "f001", ... in reverse and returns them sorted.
@@ -111,7 +101,7 @@ class PaginationTest : public FakeTest {
     if (size) request.set_page_size(*size);
     request.set_page_token(token);
     v1::ListCustomersResponse response;
-    grpc::Status status = S().ListCustomers(Ctx().get(), request, &response);
+    grpc::Status status = stub().ListCustomers(Ctx().get(), request, &response);
     if (items != nullptr) {
       items->clear();
       for (const v1::Customer& c : response.customers())
@@ -130,7 +120,7 @@ class PaginationTest : public FakeTest {
     request.set_page_token(token);
     v1::ListCustomerFlagsResponse response;
     grpc::Status status =
-        S().ListCustomerFlags(Ctx().get(), request, &response);
+        stub().ListCustomerFlags(Ctx().get(), request, &response);
     if (items != nullptr)
       items->assign(response.flags().begin(), response.flags().end());
     if (next != nullptr) *next = response.next_page_token();
@@ -173,8 +163,6 @@ class PaginationTest : public FakeTest {
 
  private:
   int created_ = 0;
-  std::unique_ptr<Fake> own_fake_;
-  std::unique_ptr<CustomerService::Stub> own_stub_;
 };
 
 // INVALID_ARGUMENT INVALID_PAGE_TOKEN naming page_token.
@@ -226,7 +214,7 @@ TEST_F(PaginationTest, ScenarioSetsDefaultAndMaximumPageSize) {
   FakeOptions options;
   options.scenario.settings.default_page_size = 4;
   options.scenario.settings.max_page_size = 10;
-  UseFake(std::move(options));
+  UseOwnFake(std::move(options));
   const std::vector<std::string> ids = CreateN(25);
   std::vector<std::string> items;
   ASSERT_THAT(Page(std::nullopt, "", &items), IsOk());
@@ -293,7 +281,7 @@ TEST_F(PaginationTest, BaselineAndCreatedCustomersPageTogether) {
                      "+4912345678"};
     options.scenario.customers.push_back(record);
   }
-  UseFake(std::move(options));
+  UseOwnFake(std::move(options));
   std::vector<std::string> ids = WalkAll(5).items;
   ASSERT_THAT(ids, SizeIs(12));
   for (size_t gone : {11, 4, 1}) {  // the last one too
@@ -384,7 +372,7 @@ TEST_F(PaginationTest, TokenOfAnotherNamespaceIsInvalidPageToken) {
   // differs between where a token was issued and where it is used.
   FakeOptions options;
   options.seed = 7;
-  UseFake(std::move(options));
+  UseOwnFake(std::move(options));
   const std::vector<std::string> ids = CreateN(3);
   AddFlags(ids[0], 3);
   const std::string customers_token = FirstToken(1);
