@@ -33,7 +33,9 @@ namespace {
 namespace v1 = ::moia::trip::customer::v1;
 namespace cv1 = ::customerfake::control::v1;
 using ::customerfake::testing::ContextFor;
+using ::customerfake::testing::CurrentTestNamespace;
 using ::customerfake::testing::ErrorInfoOf;
+using ::customerfake::testing::NamespaceFor;
 using ::customerfake::testing::StartFake;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -108,10 +110,7 @@ std::ostream& operator<<(std::ostream& out, const Snapshot& s) {
 class BadInput : public ::testing::Test {
  protected:
   void SetUp() override {
-    ns_ = absl::StrCat(
-        "BadInput.",
-        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ns_ = ns_.substr(0, 60);
+    ns_ = CurrentTestNamespace();
     Use(Shared());
     for (const std::string& name : {ns_, Other()}) {
       fake_->core().namespaces().Delete(name);
@@ -136,7 +135,7 @@ class BadInput : public ::testing::Test {
   }
 
   const std::string& ns() const { return ns_; }
-  std::string Other() const { return ns_ + ".o"; }
+  std::string Other() const { return NamespaceFor(ns_ + ".o"); }
 
   // A context in `ns` (this test's by default) with a bearer token.
   std::unique_ptr<grpc::ClientContext> Ctx(const std::string& ns = "") const {

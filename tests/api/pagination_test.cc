@@ -26,6 +26,7 @@ using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::ErrorInfoOf;
 using ::customerfake::testing::FakeTest;
 using ::customerfake::testing::IsOk;
+using ::customerfake::testing::NamespaceFor;
 using ::customerfake::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -377,7 +378,7 @@ TEST_F(PaginationTest, TokenOfAnotherNamespaceIsInvalidPageToken) {
   AddFlags(ids[0], 3);
   const std::string customers_token = FirstToken(1);
   const std::string flags_token = FirstFlagToken(ids[0], 1);
-  other_namespace_ = test_namespace().substr(0, 50) + ".other";
+  other_namespace_ = NamespaceFor(test_namespace() + ".other");
   ASSERT_EQ(CreateN(3), ids);
   AddFlags(ids[0], 3);
   ExpectBadToken(Page(1, customers_token));
