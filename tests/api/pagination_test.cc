@@ -1,9 +1,8 @@
 // Pagination of ListCustomers and ListCustomerFlags through a real stub: page
 // sizes (default, explicit, clamped, negative), tokens (complete iteration,
-// no trailing empty page, every kind of foreign or damaged token) and
-// iteration while other clients create and delete.
-//
-// Not covered yet: a token made stale by a namespace reset (no Reset API).
+// no trailing empty page, every kind of foreign or damaged token, a token
+// from before a namespace reset) and iteration while other clients create
+// and delete.
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -29,6 +28,7 @@ using ::customerfake::testing::IsOk;
 using ::customerfake::testing::NamespaceFor;
 using ::customerfake::testing::StatusIs;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::SizeIs;
@@ -94,7 +94,8 @@ class PaginationTest : public FakeTest {
     return flags;
   }
 
-  // One page; `items` gets the ids (or flags), `token` the next token.
+  // One page from `token`; `items` gets the ids (or flags), `next` the next
+  // token.
   grpc::Status Page(std::optional<int32_t> size, const std::string& token,
                     std::vector<std::string>* items = nullptr,
                     std::string* next = nullptr) {
@@ -384,6 +385,46 @@ TEST_F(PaginationTest, TokenOfAnotherNamespaceIsInvalidPageToken) {
   ExpectBadToken(Page(1, customers_token));
   ExpectBadToken(FlagPage(ids[0], 1, flags_token));
   EXPECT_EQ(WalkAll(1).items, ids) << "the namespace's own tokens work";
+}
+
+TEST_F(PaginationTest, ResetMakesEarlierTokensInvalidPageToken) {
+  // A baseline of three customers, the first with flags, so that after the
+  // reset both lists have pages again and only the tokens are from before.
+  FakeOptions options;
+  std::vector<std::string> baseline;
+  for (int i = 1; i <= 3; ++i) {
+    model::CustomerRecord record;
+    record.id = absl::StrFormat("c0ffee00-0000-4000-8000-%012d", i);
+    record.fields = {"a@moia.io", absl::StrFormat("Base%d", i), "", "de",
+                     "+4912345678"};
+    options.scenario.customers.push_back(record);
+    baseline.push_back(record.id);
+  }
+  options.scenario.customers[0].flags = {"f000", "f001", "f002"};
+  ASSERT_NE(UseOwnFake(std::move(options)), nullptr);
+  Create();  // both gone after the reset
+  AddFlag(baseline[0], "g");
+  const std::string customers_token = FirstToken(1);
+  const std::string flags_token = FirstFlagToken(baseline[0], 1);
+
+  ASSERT_TRUE(control().Reset(test_namespace()).ok());
+  for (const grpc::Status& status :
+       {Page(1, customers_token), FlagPage(baseline[0], 1, flags_token)}) {
+    ExpectBadToken(status);
+    EXPECT_THAT(status.error_message(),
+                HasSubstr("the namespace was reset or reloaded since it was "
+                          "issued"));
+  }
+  // Without a token the lists start again, on the baseline alone.
+  std::vector<std::string> items;
+  std::string next;
+  ASSERT_THAT(Page(std::nullopt, "", &items, &next), IsOk());
+  EXPECT_EQ(items, baseline);
+  EXPECT_THAT(next, IsEmpty());
+  ASSERT_THAT(FlagPage(baseline[0], std::nullopt, "", &items, &next), IsOk());
+  EXPECT_THAT(items, ElementsAre("f000", "f001", "f002"));
+  EXPECT_THAT(next, IsEmpty());
+  EXPECT_EQ(WalkAll(1).items, baseline) << "tokens issued after the reset work";
 }
 
 // ---- Flags ----
