@@ -18,6 +18,7 @@ namespace v1 = ::moia::trip::customer::v1;
 using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::FakeTest;
 using ::customerfake::testing::IsOk;
+using ::customerfake::testing::NamespaceFor;
 using ::customerfake::testing::StartFake;
 using ::customerfake::testing::StatusIs;
 using ::testing::ElementsAre;
@@ -194,6 +195,28 @@ TEST_F(NamespaceTest, InvalidNamespaceNamesAreRefused) {
   EXPECT_THAT(ListStatus(stub(), longest), IsOk());
   EXPECT_THAT(control().ListNamespaces(), ::testing::Contains(longest));
   EXPECT_TRUE(control().DeleteNamespace(longest).ok());
+}
+
+TEST_F(NamespaceTest, NamespaceForGivesLongNamesDistinctValidNames) {
+  // Short names stay as they are, '/' of parameterized tests becomes '.'.
+  EXPECT_EQ(NamespaceFor("Suite.Name"), "Suite.Name");
+  EXPECT_EQ(NamespaceFor("Rows/Suite.Name/0"), "Rows.Suite.Name.0");
+  const std::string longest(64, 'n');
+  EXPECT_EQ(NamespaceFor(longest), longest);
+  // Longer ones sharing a prefix keep it and differ by their hash.
+  const std::string a = NamespaceFor(test_namespace() + longest + "a");
+  const std::string b = NamespaceFor(test_namespace() + longest + "b");
+  EXPECT_THAT(a, SizeIs(64));
+  EXPECT_THAT(b, SizeIs(64));
+  EXPECT_EQ(a.substr(0, 47), test_namespace().substr(0, 47));
+  EXPECT_NE(a, b);
+  EXPECT_EQ(NamespaceFor(test_namespace() + longest + "a"), a);
+  for (const std::string& ns : {a, b}) {
+    fake().core().namespaces().Delete(ns);  // for --gtest_repeat
+    EXPECT_THAT(Create(stub(), ns, "Named"), IsOk()) << ns;
+    EXPECT_THAT(Ids(stub(), ns), SizeIs(1)) << ns;
+    EXPECT_TRUE(control().DeleteNamespace(ns).ok()) << ns;
+  }
 }
 
 TEST_F(NamespaceTest, NamespaceLimitIsEnforcedUntilOneIsDeleted) {
