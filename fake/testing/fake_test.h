@@ -13,7 +13,7 @@
 //                                    needs other start options
 //   StartFake(options)               a fake of its own, or a failed test
 //   ContextFor(ns, token)            a client context for a namespace
-//   NamespaceFor(name)               a valid namespace name for any name
+//   NamespaceFor(name)               a namespace name for a test's name
 //   CurrentTestNamespace()           the running test's namespace
 
 #include <gmock/gmock.h>
@@ -90,11 +90,12 @@ inline std::unique_ptr<grpc::ClientContext> ContextFor(
   return context;
 }
 
-// A valid namespace name for `name`, e.g. a test's "Suite.Name" or a name
-// derived from a namespace ("<ns>.other"): '/' (of parameterized tests)
-// becomes '.', and a name over 64 characters, the most a namespace has,
-// keeps its first 47 and a hash of the whole, so two long names sharing the
-// prefix stay apart. Names of 64 characters or fewer stay as they are.
+// A namespace name for `name`, a test's "Suite.Name" or a name derived from
+// a namespace ("<ns>.other"): '/' (of parameterized tests) becomes '.', and
+// a name over 64 characters, the most a namespace has, keeps its first 47
+// and a hash of the whole, so two long names sharing the prefix stay apart.
+// Other characters are kept: a name with ones a namespace cannot have (e.g.
+// a space) stays invalid.
 inline std::string NamespaceFor(absl::string_view name) {
   constexpr size_t kMaxLength = 64;
   constexpr size_t kPrefixLength = kMaxLength - 1 - 16;  // "-" and 16 hex
