@@ -13,6 +13,7 @@ namespace customerfake {
 namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
+using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::ErrorInfoOf;
 using ::customerfake::testing::FakeTest;
 using ::customerfake::testing::IsOk;
@@ -28,19 +29,10 @@ struct Outcome {
 
 class AuthTest : public FakeTest {
  protected:
-  void UseFake(FakeOptions options) {
-    auto started = Fake::Start(std::move(options));
-    ASSERT_TRUE(started.ok()) << started.status();
-    own_fake_ = *std::move(started);
-    own_stub_ = CustomerService::NewStub(own_fake_->InProcessChannel());
-  }
-  CustomerService::Stub& S() { return own_stub_ ? *own_stub_ : stub(); }
-
   // A context in this test's namespace with `authorization` set to
   // `header`, or without one for nullopt.
   std::unique_ptr<grpc::ClientContext> As(std::optional<std::string> header) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("x-fake-namespace", test_namespace());
+    auto context = ContextFor(test_namespace(), std::nullopt);
     if (header) context->AddMetadata("authorization", *header);
     return context;
   }
@@ -48,8 +40,9 @@ class AuthTest : public FakeTest {
   // Creates a customer with a valid token; empty on failure.
   std::string CreateAuthorized(std::optional<std::string> header) {
     v1::CreateCustomerResponse response;
-    EXPECT_THAT(S().CreateCustomer(As(header).get(), ValidCreate(), &response),
-                IsOk());
+    EXPECT_THAT(
+        stub().CreateCustomer(As(header).get(), ValidCreate(), &response),
+        IsOk());
     return response.customer().id();
   }
   static v1::CreateCustomerRequest ValidCreate() {
@@ -72,19 +65,19 @@ class AuthTest : public FakeTest {
       r.set_id(id);
       v1::GetCustomerResponse response;
       out.push_back(
-          {"GetCustomer", S().GetCustomer(As(header).get(), r, &response)});
+          {"GetCustomer", stub().GetCustomer(As(header).get(), r, &response)});
     }
     {
       v1::ListCustomersRequest r;
       v1::ListCustomersResponse response;
-      out.push_back(
-          {"ListCustomers", S().ListCustomers(As(header).get(), r, &response)});
+      out.push_back({"ListCustomers",
+                     stub().ListCustomers(As(header).get(), r, &response)});
     }
     {
       v1::CreateCustomerResponse response;
       out.push_back(
           {"CreateCustomer",
-           S().CreateCustomer(As(header).get(), ValidCreate(), &response)});
+           stub().CreateCustomer(As(header).get(), ValidCreate(), &response)});
     }
     {
       v1::UpdateCustomerRequest r;
@@ -96,7 +89,7 @@ class AuthTest : public FakeTest {
       r.mutable_customer()->set_phone_number(data.phone_number());
       v1::UpdateCustomerResponse response;
       out.push_back({"UpdateCustomer",
-                     S().UpdateCustomer(As(header).get(), r, &response)});
+                     stub().UpdateCustomer(As(header).get(), r, &response)});
     }
     {
       v1::AddCustomerFlagRequest r;
@@ -104,29 +97,30 @@ class AuthTest : public FakeTest {
       r.set_flag("vip");
       v1::AddCustomerFlagResponse response;
       out.push_back({"AddCustomerFlag",
-                     S().AddCustomerFlag(As(header).get(), r, &response)});
+                     stub().AddCustomerFlag(As(header).get(), r, &response)});
     }
     {
       v1::ListCustomerFlagsRequest r;
       r.set_customer_id(id);
       v1::ListCustomerFlagsResponse response;
       out.push_back({"ListCustomerFlags",
-                     S().ListCustomerFlags(As(header).get(), r, &response)});
+                     stub().ListCustomerFlags(As(header).get(), r, &response)});
     }
     {
       v1::RemoveCustomerFlagRequest r;
       r.set_customer_id(id);
       r.set_flag("vip");
       v1::RemoveCustomerFlagResponse response;
-      out.push_back({"RemoveCustomerFlag",
-                     S().RemoveCustomerFlag(As(header).get(), r, &response)});
+      out.push_back(
+          {"RemoveCustomerFlag",
+           stub().RemoveCustomerFlag(As(header).get(), r, &response)});
     }
     {
       v1::DeleteCustomerRequest r;
       r.set_id(id);
       v1::DeleteCustomerResponse response;
       out.push_back({"DeleteCustomer",
-                     S().DeleteCustomer(As(header).get(), r, &response)});
+                     stub().DeleteCustomer(As(header).get(), r, &response)});
     }
     return out;
   }
@@ -136,14 +130,14 @@ class AuthTest : public FakeTest {
     v1::ListCustomersRequest request;
     request.set_page_size(1000);
     v1::ListCustomersResponse list;
-    EXPECT_THAT(S().ListCustomers(As(header).get(), request, &list), IsOk());
+    EXPECT_THAT(stub().ListCustomers(As(header).get(), request, &list), IsOk());
     std::string out = list.DebugString();
     for (const v1::Customer& c : list.customers()) {
       v1::ListCustomerFlagsRequest flags_request;
       flags_request.set_customer_id(c.id());
       v1::ListCustomerFlagsResponse flags;
       EXPECT_THAT(
-          S().ListCustomerFlags(As(header).get(), flags_request, &flags),
+          stub().ListCustomerFlags(As(header).get(), flags_request, &flags),
           IsOk());
       out += flags.DebugString();
     }
@@ -175,10 +169,6 @@ class AuthTest : public FakeTest {
     ASSERT_THAT(outcomes, SizeIs(8));
     for (const Outcome& o : outcomes) EXPECT_THAT(o.status, IsOk()) << o.rpc;
   }
-
- private:
-  std::unique_ptr<Fake> own_fake_;
-  std::unique_ptr<CustomerService::Stub> own_stub_;
 };
 
 // ---- Default mode: any non-empty bearer token ----
@@ -216,7 +206,7 @@ class TokensAuthTest : public AuthTest {
     FakeOptions options;
     options.auth_mode = model::AuthMode::kTokens;
     options.tokens = {"t1"};
-    UseFake(std::move(options));
+    UseOwnFake(std::move(options));
   }
 };
 
@@ -241,7 +231,7 @@ TEST_F(TokensAuthTest, MissingHeaderIsUnauthenticated) {
 TEST_F(AuthTest, ModeNoneServesWithoutHeader) {
   FakeOptions options;
   options.auth_mode = model::AuthMode::kNone;
-  UseFake(std::move(options));
+  UseOwnFake(std::move(options));
   ExpectEveryRpcServed(std::nullopt);
   ExpectEveryRpcServed("Basic whatever");
 }
@@ -252,7 +242,7 @@ TEST_F(AuthTest, ScenarioTokensModeApplies) {
   FakeOptions options;
   options.scenario.settings.auth_mode = model::AuthMode::kTokens;
   options.scenario.settings.tokens = {"s1", "s2"};
-  UseFake(std::move(options));
+  UseOwnFake(std::move(options));
   ExpectEveryRpcServed("Bearer s2");
   ExpectEveryRpcRefused("Bearer abc", "Bearer s1");
 }

@@ -10,6 +10,7 @@
 #include <grpcpp/security/credentials.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,11 @@ namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
 namespace cv1 = ::customerfake::control::v1;
+using ::customerfake::testing::ContextFor;
+using ::customerfake::testing::CurrentTestNamespace;
 using ::customerfake::testing::ErrorInfoOf;
+using ::customerfake::testing::NamespaceFor;
+using ::customerfake::testing::StartFake;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
@@ -74,13 +79,6 @@ FakeOptions SharedOptions() {
   return options;
 }
 
-// A started fake, or a failed test.
-std::unique_ptr<Fake> StartFake(FakeOptions options) {
-  auto started = Fake::Start(std::move(options));
-  EXPECT_TRUE(started.ok()) << started.status();
-  return started.ok() ? *std::move(started) : nullptr;
-}
-
 // What the catalogue says a row's answer is.
 struct Expected {
   Code code;
@@ -112,10 +110,7 @@ std::ostream& operator<<(std::ostream& out, const Snapshot& s) {
 class BadInput : public ::testing::Test {
  protected:
   void SetUp() override {
-    ns_ = absl::StrCat(
-        "BadInput.",
-        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    ns_ = ns_.substr(0, 60);
+    ns_ = CurrentTestNamespace();
     Use(Shared());
     for (const std::string& name : {ns_, Other()}) {
       fake_->core().namespaces().Delete(name);
@@ -140,13 +135,11 @@ class BadInput : public ::testing::Test {
   }
 
   const std::string& ns() const { return ns_; }
-  std::string Other() const { return ns_ + ".o"; }
+  std::string Other() const { return NamespaceFor(ns_ + ".o"); }
 
   // A context in `ns` (this test's by default) with a bearer token.
   std::unique_ptr<grpc::ClientContext> Ctx(const std::string& ns = "") const {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("x-fake-namespace", ns.empty() ? ns_ : ns);
-    context->AddMetadata("authorization", "Bearer test-token");
+    auto context = ContextFor(ns.empty() ? ns_ : ns);
     context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
     return context;
   }
@@ -671,11 +664,9 @@ TEST_F(BadInput, R25_CreateCustomerBeyondLimit) {
 // A call in namespace `name`, which is refused before any namespace exists:
 // nothing is journaled anywhere and no namespace appears.
 grpc::Status ListIn(v1::CustomerService::Stub& api, const std::string& name) {
-  grpc::ClientContext context;
-  context.AddMetadata("x-fake-namespace", name);
-  context.AddMetadata("authorization", "Bearer test-token");
   v1::ListCustomersResponse response;
-  return api.ListCustomers(&context, v1::ListCustomersRequest(), &response);
+  return api.ListCustomers(ContextFor(name).get(), v1::ListCustomersRequest(),
+                           &response);
 }
 
 TEST_F(BadInput, R26_NamespaceWithBadCharacters) {
@@ -748,10 +739,9 @@ TEST_F(BadInput, R30_NamespaceFlood) {
 
 TEST_F(BadInput, R31_NoAuthorization) {
   const Snapshot before = Snap();
-  grpc::ClientContext context;
-  context.AddMetadata("x-fake-namespace", ns());
   v1::ListCustomersResponse response;
-  Check(api().ListCustomers(&context, v1::ListCustomersRequest(), &response),
+  Check(api().ListCustomers(ContextFor(ns(), std::nullopt).get(),
+                            v1::ListCustomersRequest(), &response),
         {Code::UNAUTHENTICATED,
          "UNAUTHENTICATED",
          {"missing \"authorization: Bearer <token>\" metadata"},
@@ -761,11 +751,10 @@ TEST_F(BadInput, R31_NoAuthorization) {
 
 TEST_F(BadInput, R32_BearerWithoutToken) {
   const Snapshot before = Snap();
-  grpc::ClientContext context;
-  context.AddMetadata("x-fake-namespace", ns());
-  context.AddMetadata("authorization", "Bearer ");
   v1::ListCustomersResponse response;
-  Check(api().ListCustomers(&context, v1::ListCustomersRequest(), &response),
+  // An empty token: "authorization: Bearer ".
+  Check(api().ListCustomers(ContextFor(ns(), "").get(),
+                            v1::ListCustomersRequest(), &response),
         {Code::UNAUTHENTICATED,
          "UNAUTHENTICATED",
          {"is not of the form \"Bearer <token>\""},

@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "customerfake/control/v1/control.grpc.pb.h"
 #include "fake/server/fake.h"
+#include "fake/testing/fake_test.h"
 #include "moia/trip/customer/v1/customer.grpc.pb.h"
 #include "tests/api/churn_model.h"
 
@@ -44,10 +46,9 @@ class Worker {
  private:
   std::unique_ptr<grpc::ClientContext> Context(const std::string& header,
                                                bool auth = true) const {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("x-fake-namespace", space_.name);
+    auto context = auth ? testing::ContextFor(space_.name, "churn-token")
+                        : testing::ContextFor(space_.name, std::nullopt);
     context->AddMetadata("x-churn-thread", header);
-    if (auth) context->AddMetadata("authorization", "Bearer churn-token");
     return context;
   }
 
@@ -69,9 +70,9 @@ class Worker {
                                                         const Request&,
                                                         Response*),
                        const Request& request, Response* response) {
-    grpc::ClientContext context;
-    context.AddMetadata("x-fake-namespace", space_.name);
-    return ((*control_).*rpc)(&context, request, response);
+    return ((*control_).*rpc)(
+        testing::ContextFor(space_.name, std::nullopt).get(), request,
+        response);
   }
 
   // Every customer of ListCustomers, page by page; retries a page a fault

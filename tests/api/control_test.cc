@@ -19,8 +19,10 @@ namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
 namespace cv1 = ::customerfake::control::v1;
+using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::FakeTest;
 using ::customerfake::testing::IsOk;
+using ::customerfake::testing::StartFake;
 using ::customerfake::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::Contains;
@@ -115,12 +117,6 @@ class ControlTest : public FakeTest {
   std::string Ns(const std::string& suffix = "") const {
     return test_namespace() + suffix;
   }
-  static std::unique_ptr<grpc::ClientContext> In(const std::string& ns) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("x-fake-namespace", ns);
-    context->AddMetadata("authorization", "Bearer test-token");
-    return context;
-  }
 
   // Runs a ControlService RPC in `ns`; `out` (if set) gets the response.
   template <typename Request, typename Response>
@@ -129,7 +125,8 @@ class ControlTest : public FakeTest {
                    const std::string& ns, const Request& request = {},
                    Response* out = nullptr) {
     Response response;
-    return ((*control_).*rpc)(In(ns).get(), request, out ? out : &response);
+    return ((*control_).*rpc)(ContextFor(ns).get(), request,
+                              out ? out : &response);
   }
   // The same for a CustomerService RPC.
   template <typename Request, typename Response>
@@ -138,7 +135,8 @@ class ControlTest : public FakeTest {
                    const std::string& ns, const Request& request = {},
                    Response* out = nullptr) {
     Response response;
-    return ((*customers_).*rpc)(In(ns).get(), request, out ? out : &response);
+    return ((*customers_).*rpc)(ContextFor(ns).get(), request,
+                                out ? out : &response);
   }
 
   std::vector<v1::Customer> List(const std::string& ns) {
@@ -459,9 +457,9 @@ TEST_F(ControlTest, BadRulesAreRefusedNamingTheField) {
 TEST_F(ControlTest, ControlTokenIsRequiredWhenConfigured) {
   FakeOptions options;
   options.control_token = "s3cret";
-  auto fake = Fake::Start(options);
-  ASSERT_TRUE(fake.ok()) << fake.status();
-  auto stub = cv1::ControlService::NewStub((*fake)->InProcessChannel());
+  std::unique_ptr<Fake> fake = StartFake(options);
+  ASSERT_NE(fake, nullptr);
+  auto stub = cv1::ControlService::NewStub(fake->InProcessChannel());
   for (const char* wrong : {"", "wrong", "s3cre", "s3cret!"}) {
     EXPECT_THAT(
         ListNamespaces(*stub, wrong),
@@ -471,7 +469,7 @@ TEST_F(ControlTest, ControlTokenIsRequiredWhenConfigured) {
   EXPECT_THAT(ListNamespaces(*stub, "s3cret"), IsOk());
   // The CustomerService does not ask for it.
   EXPECT_THAT(
-      ListCustomers(*v1::CustomerService::NewStub((*fake)->InProcessChannel())),
+      ListCustomers(*v1::CustomerService::NewStub(fake->InProcessChannel())),
       IsOk());
 }
 

@@ -14,6 +14,7 @@ namespace customerfake {
 namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
+using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::ErrorInfoOf;
 using ::customerfake::testing::FakeTest;
 using ::customerfake::testing::IsOk;
@@ -53,22 +54,13 @@ class CustomerServiceTest : public FakeTest {
  protected:
   using Stub = CustomerService::Stub;
 
-  // Switches this test to its own fake started with `options`.
-  void UseFake(FakeOptions options) {
-    auto started = Fake::Start(std::move(options));
-    ASSERT_TRUE(started.ok()) << started.status();
-    own_fake_ = *std::move(started);
-    own_stub_ = CustomerService::NewStub(own_fake_->InProcessChannel());
-  }
-  CustomerService::Stub& S() { return own_stub_ ? *own_stub_ : stub(); }
-
   // Runs `rpc` in this test's namespace; `out` (if set) gets the response.
   template <typename Request, typename Response>
   grpc::Status Call(grpc::Status (CustomerService::Stub::*rpc)(
                         grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* out = nullptr) {
     Response response;
-    grpc::Status status = (S().*rpc)(Context().get(), request, &response);
+    grpc::Status status = (stub().*rpc)(Context().get(), request, &response);
     if (out != nullptr) *out = response;
     return status;
   }
@@ -194,12 +186,8 @@ class CustomerServiceTest : public FakeTest {
     record.fields = {"a@moia.io", "Scenario", "Sam", "de", "+4912345678"};
     record.flags = {"locked"};
     options.scenario.customers.push_back(record);
-    UseFake(std::move(options));
+    UseOwnFake(std::move(options));
   }
-
- private:
-  std::unique_ptr<Fake> own_fake_;
-  std::unique_ptr<CustomerService::Stub> own_stub_;
 };
 
 // ---- Happy paths ----
@@ -328,7 +316,7 @@ TEST_F(CustomerServiceTest, SameSeedGivesSameIdSequence) {
   auto sequence = [this](uint64_t seed) {
     FakeOptions options;
     options.seed = seed;
-    UseFake(std::move(options));
+    UseOwnFake(std::move(options));
     std::vector<std::string> ids;
     for (int i = 0; i < 5; ++i) ids.push_back(CreateGuide().id());
     return ids;
@@ -489,7 +477,7 @@ TEST_F(CustomerServiceTest, ScenarioFlagsAreListedSortedAndUnique) {
   record.fields = {"a@moia.io", "Scenario", "Sam", "de", "+4912345678"};
   record.flags = {"vip", "autonomous_trips"};
   options.scenario.customers.push_back(record);
-  UseFake(std::move(options));
+  UseOwnFake(std::move(options));
   EXPECT_THAT(Flags(kScenarioId), ElementsAre("autonomous_trips", "vip"));
   ASSERT_THAT(AddFlag(kScenarioId, "autonomous_trips"), IsOk());
   EXPECT_THAT(Flags(kScenarioId), ElementsAre("autonomous_trips", "vip"));
@@ -500,7 +488,7 @@ TEST_F(CustomerServiceTest, ScenarioFlagsAreListedSortedAndUnique) {
 TEST_F(CustomerServiceTest, MaxCustomersIsCustomerLimitReached) {
   FakeOptions options;
   options.scenario.settings.max_customers = 2;
-  UseFake(std::move(options));
+  UseOwnFake(std::move(options));
   v1::Customer a = CreateGuide(), b = CreateGuide();
   grpc::Status status = Create(GuideCustomer());
   EXPECT_THAT(status, StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -517,16 +505,15 @@ TEST_F(CustomerServiceTest, UnseededIdsDifferAcrossNamespacesAndResets) {
   const std::string first = CreateGuide().id();
   ASSERT_TRUE(control().Reset(test_namespace()).ok());
   const std::string after_reset = CreateGuide().id();
-  grpc::ClientContext other;
-  other.AddMetadata("x-fake-namespace", "unseeded-ids.other");
-  other.AddMetadata("authorization", "Bearer t");
   v1::CreateCustomerRequest request;
   request.set_given_name("Other");
   request.set_email_address("other@example.com");
   request.set_language_code("de");
   request.set_phone_number("+4915112345678");
   v1::CreateCustomerResponse in_other;
-  ASSERT_THAT(stub().CreateCustomer(&other, request, &in_other), IsOk());
+  ASSERT_THAT(stub().CreateCustomer(ContextFor("unseeded-ids.other").get(),
+                                    request, &in_other),
+              IsOk());
   EXPECT_NE(first, after_reset);
   EXPECT_NE(first, in_other.customer().id());
   EXPECT_THAT(Get(first),

@@ -20,10 +20,12 @@ namespace customerfake {
 namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
+using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::ErrorInfoOf;
 using ::customerfake::testing::FakeTest;
 using ::customerfake::testing::IsOk;
 using ::customerfake::testing::RetryDelayOf;
+using ::customerfake::testing::StartFake;
 using ::customerfake::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -54,12 +56,6 @@ v1::GetCustomerRequest GetRequest(const std::string& id) {
   v1::GetCustomerRequest request;
   request.set_id(id);
   return request;
-}
-
-std::unique_ptr<Fake> StartFake(FakeOptions options) {
-  auto started = Fake::Start(std::move(options));
-  EXPECT_TRUE(started.ok()) << started.status();
-  return started.ok() ? *std::move(started) : nullptr;
 }
 
 class FaultRulesTest : public FakeTest {
@@ -106,11 +102,9 @@ class FaultRulesTest : public FakeTest {
     return response.customers_size();
   }
 
-  // The journal of this namespace on `on` (the shared fake by default).
-  std::vector<model::CallRecord> Calls(absl::string_view method,
-                                       Fake* on = nullptr) {
-    auto page =
-        (on ? on->control() : control()).ListCalls(test_namespace(), method);
+  // The journal of this namespace.
+  std::vector<model::CallRecord> Calls(absl::string_view method) {
+    auto page = control().ListCalls(test_namespace(), method);
     EXPECT_TRUE(page.ok()) << page.status();
     return page.ok() ? page->calls : std::vector<model::CallRecord>{};
   }
@@ -251,9 +245,9 @@ TEST_F(FaultRulesTest, MatchRequestPicksTheCallAndNothingIsCreated) {
 TEST_F(FaultRulesTest, SequenceDrivesClientRetries) {
   FakeOptions options;
   options.listen_address = "127.0.0.1:0";
-  std::unique_ptr<Fake> own = StartFake(options);
+  Fake* own = UseOwnFake(options);
   ASSERT_NE(own, nullptr);
-  absl::StatusOr<std::string> id = own->control().AddFaultRuleYaml(
+  absl::StatusOr<std::string> id = control().AddFaultRuleYaml(
       test_namespace(),
       "{method: CreateCustomer, sequence: [{code: UNAVAILABLE}, "
       "{code: UNAVAILABLE}, {code: OK}]}");
@@ -276,7 +270,7 @@ TEST_F(FaultRulesTest, SequenceDrivesClientRetries) {
               IsOk());
   EXPECT_EQ(list.customers_size(), 1);
 
-  std::vector<model::CallRecord> calls = Calls("CreateCustomer", own.get());
+  std::vector<model::CallRecord> calls = Calls("CreateCustomer");
   ASSERT_EQ(calls.size(), 3u);
   std::vector<int> attempts;
   std::vector<absl::StatusCode> codes;
@@ -319,11 +313,9 @@ TEST_F(FaultRulesTest, RulesArePerNamespace) {
   const std::string other = test_namespace() + ".other";
   ASSERT_TRUE(control().Reset(other).ok());
   AddRule("{method: ListCustomers, action: {code: INTERNAL}}");
-  grpc::ClientContext context;
-  context.AddMetadata("x-fake-namespace", other);
-  context.AddMetadata("authorization", "Bearer test-token");
   v1::ListCustomersResponse response;
-  EXPECT_THAT(stub().ListCustomers(&context, {}, &response), IsOk());
+  EXPECT_THAT(stub().ListCustomers(ContextFor(other).get(), {}, &response),
+              IsOk());
   EXPECT_THAT(Call(&Stub::ListCustomers, v1::ListCustomersRequest()),
               StatusIs(grpc::StatusCode::INTERNAL, "INTERNAL"));
   auto rules = control().ListFaultRules(other);
@@ -367,18 +359,15 @@ faults:
   ASSERT_TRUE(scenario.ok()) << scenario.status();
   FakeOptions options;
   options.scenario = *std::move(scenario);
-  std::unique_ptr<Fake> own = StartFake(std::move(options));
-  ASSERT_NE(own, nullptr);
-  std::unique_ptr<Stub> s =
-      v1::CustomerService::NewStub(own->InProcessChannel());
+  ASSERT_NE(UseOwnFake(std::move(options)), nullptr);
   for (int i = 0; i < 2; ++i) {
     grpc::Status status =
-        CallOn(*s, &Stub::CreateCustomer, NewCustomer("s@example.com"));
+        Call(&Stub::CreateCustomer, NewCustomer("s@example.com"));
     EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAVAILABLE, "UNAVAILABLE"));
     EXPECT_EQ(status.error_message(), "injected outage");
     EXPECT_EQ(RetryDelayOf(status), absl::Milliseconds(200));
   }
-  EXPECT_THAT(CallOn(*s, &Stub::CreateCustomer, NewCustomer("s@example.com")),
+  EXPECT_THAT(Call(&Stub::CreateCustomer, NewCustomer("s@example.com")),
               IsOk());
 }
 
@@ -419,31 +408,26 @@ TEST_F(FaultRulesTest, FlakyNetworkScenarioIsSeeded) {
 TEST_F(FaultRulesTest, MoiaSandboxScenarioAnswersFixedData) {
   FakeOptions options;
   options.scenario_file = ScenarioPath("moia-sandbox.yaml");
-  std::unique_ptr<Fake> own = StartFake(options);
-  ASSERT_NE(own, nullptr);
-  std::unique_ptr<Stub> s =
-      v1::CustomerService::NewStub(own->InProcessChannel());
+  ASSERT_NE(UseOwnFake(options), nullptr);
   v1::CreateCustomerResponse created;
   ASSERT_THAT(
-      CallOn(*s, &Stub::CreateCustomer, NewCustomer("x@example.com"), &created),
+      Call(&Stub::CreateCustomer, NewCustomer("x@example.com"), &created),
       IsOk());
   EXPECT_EQ(created.customer().id(), kSandboxId);
   v1::ListCustomersResponse list;
-  ASSERT_THAT(
-      CallOn(*s, &Stub::ListCustomers, v1::ListCustomersRequest(), &list),
-      IsOk());
+  ASSERT_THAT(Call(&Stub::ListCustomers, v1::ListCustomersRequest(), &list),
+              IsOk());
   ASSERT_EQ(list.customers_size(), 1);
   EXPECT_EQ(list.customers(0).id(), kSandboxId);
   v1::ListCustomerFlagsRequest flags_request;
   flags_request.set_customer_id("not-a-customer");
   v1::ListCustomerFlagsResponse flags;
-  ASSERT_THAT(CallOn(*s, &Stub::ListCustomerFlags, flags_request, &flags),
-              IsOk());
+  ASSERT_THAT(Call(&Stub::ListCustomerFlags, flags_request, &flags), IsOk());
   EXPECT_THAT(flags.flags(), ElementsAre("AUTONOMOUS_TRIPS_ALLOWED"));
   v1::AddCustomerFlagRequest add;
   add.set_customer_id("00000000-0000-4000-8000-00000000dead");
   add.set_flag("STAFF");
-  EXPECT_THAT(CallOn(*s, &Stub::AddCustomerFlag, add), IsOk());
+  EXPECT_THAT(Call(&Stub::AddCustomerFlag, add), IsOk());
 }
 
 }  // namespace

@@ -18,8 +18,10 @@ namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
 namespace cv1 = ::customerfake::control::v1;
+using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::FakeTest;
 using ::customerfake::testing::IsOk;
+using ::customerfake::testing::StartFake;
 using ::customerfake::testing::StatusIs;
 using ::google::protobuf::util::TimeUtil;
 using ::testing::ElementsAre;
@@ -41,14 +43,6 @@ auto NotFound() {
   return StatusIs(grpc::StatusCode::NOT_FOUND, "CUSTOMER_NOT_FOUND");
 }
 
-std::unique_ptr<grpc::ClientContext> In(const std::string& ns,
-                                        const std::string& token = "t0ken") {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("x-fake-namespace", ns);
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  return context;
-}
-
 v1::CreateCustomerRequest NewCustomer(const std::string& given) {
   v1::CreateCustomerRequest request;
   request.set_given_name(given);
@@ -61,14 +55,15 @@ v1::CreateCustomerRequest NewCustomer(const std::string& given) {
 grpc::Status Create(Stub& stub, const std::string& ns,
                     const std::string& given) {
   v1::CreateCustomerResponse response;
-  return stub.CreateCustomer(In(ns).get(), NewCustomer(given), &response);
+  return stub.CreateCustomer(ContextFor(ns).get(), NewCustomer(given),
+                             &response);
 }
 
 grpc::Status Get(Stub& stub, const std::string& ns, const std::string& id) {
   v1::GetCustomerRequest request;
   request.set_id(id);
   v1::GetCustomerResponse response;
-  return stub.GetCustomer(In(ns).get(), request, &response);
+  return stub.GetCustomer(ContextFor(ns).get(), request, &response);
 }
 
 grpc::Status ListCalls(ControlStub& control, const std::string& ns,
@@ -78,7 +73,7 @@ grpc::Status ListCalls(ControlStub& control, const std::string& ns,
   request.set_method(method);
   request.set_page_size(page_size);
   request.set_page_token(token);
-  return control.ListCalls(In(ns).get(), request, out);
+  return control.ListCalls(ContextFor(ns).get(), request, out);
 }
 
 // Every entry, in one page.
@@ -104,12 +99,11 @@ absl::Time FromProto(const google::protobuf::Timestamp& t) {
   return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(t));
 }
 
-// A fake of its own with a stub for each service.
+// A fake of its own with a stub for each service; no fake (and a failed
+// test) when it did not start.
 struct Server {
-  explicit Server(FakeOptions options) {
-    auto started = Fake::Start(std::move(options));
-    EXPECT_TRUE(started.ok()) << started.status();
-    fake = *std::move(started);
+  explicit Server(FakeOptions options) : fake(StartFake(std::move(options))) {
+    if (fake == nullptr) return;
     api = v1::CustomerService::NewStub(fake->InProcessChannel());
     control = cv1::ControlService::NewStub(fake->InProcessChannel());
   }
@@ -147,7 +141,7 @@ TEST_F(JournalTest, RecordsEveryDetailOfACall) {
   const absl::Time before = absl::Now();
   const absl::Time deadline = before + absl::Seconds(30);
   {
-    auto context = In(Ns(), "sekrit-token-123");
+    auto context = ContextFor(Ns(), "sekrit-token-123");
     context->set_deadline(absl::ToChronoTime(deadline));
     v1::CreateCustomerResponse response;
     ASSERT_THAT(
@@ -158,12 +152,12 @@ TEST_F(JournalTest, RecordsEveryDetailOfACall) {
   v1::DeleteCustomerRequest del;
   del.set_id(kIdB);
   v1::DeleteCustomerResponse deleted;
-  EXPECT_THAT(stub().DeleteCustomer(In(Ns()).get(), del, &deleted),
+  EXPECT_THAT(stub().DeleteCustomer(ContextFor(Ns()).get(), del, &deleted),
               StatusIs(grpc::StatusCode::FAILED_PRECONDITION, "LOCKED"));
   v1::ListCustomersResponse listed;
-  EXPECT_THAT(
-      stub().ListCustomers(In(Ns()).get(), v1::ListCustomersRequest(), &listed),
-      IsOk());
+  EXPECT_THAT(stub().ListCustomers(ContextFor(Ns()).get(),
+                                   v1::ListCustomersRequest(), &listed),
+              IsOk());
 
   cv1::ListCallsResponse response;
   ASSERT_THAT(ListCalls(Control(), Ns(), "", 0, "", &response), IsOk());
@@ -235,7 +229,7 @@ TEST_F(JournalTest, EqualRequestsAreNumberedAsAttempts) {
   v1::DeleteCustomerRequest del;  // the same bytes, another method
   del.set_id(kIdA);
   v1::DeleteCustomerResponse deleted;
-  EXPECT_THAT(server.api->DeleteCustomer(In(ns).get(), del, &deleted),
+  EXPECT_THAT(server.api->DeleteCustomer(ContextFor(ns).get(), del, &deleted),
               NotFound());
 
   const std::vector<cv1::Call> calls = Calls(*server.control, ns);
@@ -320,9 +314,9 @@ TEST_F(JournalTest, ClearCallsEmptiesTheJournal) {
   ASSERT_THAT(Get(stub(), Ns(), kIdA), NotFound());
   ASSERT_THAT(Calls(Control(), Ns()), SizeIs(2));
   cv1::ClearCallsResponse cleared;
-  ASSERT_THAT(
-      Control().ClearCalls(In(Ns()).get(), cv1::ClearCallsRequest(), &cleared),
-      IsOk());
+  ASSERT_THAT(Control().ClearCalls(ContextFor(Ns()).get(),
+                                   cv1::ClearCallsRequest(), &cleared),
+              IsOk());
   EXPECT_THAT(Calls(Control(), Ns()), IsEmpty());
   // Attempts count from 1 again; sequence numbers never repeat.
   ASSERT_THAT(Get(stub(), Ns(), kIdA), NotFound());

@@ -15,8 +15,11 @@ namespace customerfake {
 namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
+using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::FakeTest;
 using ::customerfake::testing::IsOk;
+using ::customerfake::testing::NamespaceFor;
+using ::customerfake::testing::StartFake;
 using ::customerfake::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -30,13 +33,6 @@ constexpr int kNamespacesPerThread = 8;
 constexpr char kUuidRegex[] =
     "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
-std::unique_ptr<grpc::ClientContext> In(const std::string& ns) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("x-fake-namespace", ns);
-  context->AddMetadata("authorization", "Bearer test-token");
-  return context;
-}
-
 grpc::Status Create(Stub& stub, const std::string& ns, const std::string& given,
                     std::string* id = nullptr) {
   v1::CreateCustomerRequest request;
@@ -45,7 +41,8 @@ grpc::Status Create(Stub& stub, const std::string& ns, const std::string& given,
   request.set_language_code("en");
   request.set_phone_number("+4997259173740");
   v1::CreateCustomerResponse response;
-  grpc::Status status = stub.CreateCustomer(In(ns).get(), request, &response);
+  grpc::Status status =
+      stub.CreateCustomer(ContextFor(ns).get(), request, &response);
   if (id != nullptr) *id = response.customer().id();
   return status;
 }
@@ -54,19 +51,19 @@ grpc::Status Delete(Stub& stub, const std::string& ns, const std::string& id) {
   v1::DeleteCustomerRequest request;
   request.set_id(id);
   v1::DeleteCustomerResponse response;
-  return stub.DeleteCustomer(In(ns).get(), request, &response);
+  return stub.DeleteCustomer(ContextFor(ns).get(), request, &response);
 }
 
 grpc::Status Get(Stub& stub, const std::string& ns, const std::string& id) {
   v1::GetCustomerRequest request;
   request.set_id(id);
   v1::GetCustomerResponse response;
-  return stub.GetCustomer(In(ns).get(), request, &response);
+  return stub.GetCustomer(ContextFor(ns).get(), request, &response);
 }
 
 grpc::Status ListStatus(Stub& stub, const std::string& ns) {
   v1::ListCustomersResponse response;
-  return stub.ListCustomers(In(ns).get(), v1::ListCustomersRequest(),
+  return stub.ListCustomers(ContextFor(ns).get(), v1::ListCustomersRequest(),
                             &response);
 }
 
@@ -75,7 +72,8 @@ std::vector<std::string> Ids(Stub& stub, const std::string& ns) {
   v1::ListCustomersRequest request;
   request.set_page_size(1000);
   v1::ListCustomersResponse response;
-  EXPECT_THAT(stub.ListCustomers(In(ns).get(), request, &response), IsOk())
+  EXPECT_THAT(stub.ListCustomers(ContextFor(ns).get(), request, &response),
+              IsOk())
       << ns;
   std::vector<std::string> ids;
   for (const v1::Customer& c : response.customers()) ids.push_back(c.id());
@@ -88,12 +86,6 @@ model::CustomerRecord Customer(const std::string& id,
           {absl::StrCat(given, "@example.com"), "Baseline", given, "de",
            "+4915100000001"},
           {}};
-}
-
-std::unique_ptr<Fake> StartFake(FakeOptions options) {
-  auto started = Fake::Start(std::move(options));
-  EXPECT_TRUE(started.ok()) << started.status();
-  return started.ok() ? *std::move(started) : nullptr;
 }
 
 class NamespaceTest : public FakeTest {
@@ -156,29 +148,27 @@ TEST_F(NamespaceTest, EveryNamespaceStartsFromTheBaseline) {
   FakeOptions options;
   options.scenario.customers = {Customer(kA, "Anna"), Customer(kB, "Ben"),
                                 Customer(kC, "Cora")};
-  std::unique_ptr<Fake> fake = StartFake(options);
-  ASSERT_NE(fake, nullptr);
-  auto stub = CustomerService::NewStub(fake->InProcessChannel());
+  ASSERT_NE(UseOwnFake(options), nullptr);
 
   std::string created;
-  ASSERT_THAT(Create(*stub, "writer", "New", &created), IsOk());
-  ASSERT_THAT(Delete(*stub, "writer", kB), IsOk());
-  ASSERT_TRUE(fake->control()
+  ASSERT_THAT(Create(stub(), "writer", "New", &created), IsOk());
+  ASSERT_THAT(Delete(stub(), "writer", kB), IsOk());
+  ASSERT_TRUE(control()
                   .AddFaultRuleYaml("writer",
                                     "{method: ListCustomers, action: {code: "
                                     "OK, delay: 1ms}}")
                   .ok());
-  EXPECT_THAT(Ids(*stub, "writer"), ElementsAre(kA, kC, created));
+  EXPECT_THAT(Ids(stub(), "writer"), ElementsAre(kA, kC, created));
 
   for (const char* other : {"reader", "fresh", "default"}) {
-    EXPECT_THAT(Ids(*stub, other), ElementsAre(kA, kB, kC)) << other;
-    EXPECT_THAT(Get(*stub, other, created),
+    EXPECT_THAT(Ids(stub(), other), ElementsAre(kA, kB, kC)) << other;
+    EXPECT_THAT(Get(stub(), other, created),
                 StatusIs(grpc::StatusCode::NOT_FOUND, "CUSTOMER_NOT_FOUND"));
-    EXPECT_THAT(Get(*stub, other, kB), IsOk());
-    EXPECT_THAT(*fake->control().ListFaultRules(other), IsEmpty()) << other;
+    EXPECT_THAT(Get(stub(), other, kB), IsOk());
+    EXPECT_THAT(*control().ListFaultRules(other), IsEmpty()) << other;
   }
-  EXPECT_THAT(*fake->control().ListFaultRules("writer"), SizeIs(1));
-  EXPECT_THAT(Ids(*stub, "writer"), ElementsAre(kA, kC, created));
+  EXPECT_THAT(*control().ListFaultRules("writer"), SizeIs(1));
+  EXPECT_THAT(Ids(stub(), "writer"), ElementsAre(kA, kC, created));
 }
 
 TEST_F(NamespaceTest, InvalidNamespaceNamesAreRefused) {
@@ -207,34 +197,52 @@ TEST_F(NamespaceTest, InvalidNamespaceNamesAreRefused) {
   EXPECT_TRUE(control().DeleteNamespace(longest).ok());
 }
 
+TEST_F(NamespaceTest, NamespaceForGivesLongNamesDistinctValidNames) {
+  // Short names stay as they are, '/' of parameterized tests becomes '.'.
+  EXPECT_EQ(NamespaceFor("Suite.Name"), "Suite.Name");
+  EXPECT_EQ(NamespaceFor("Rows/Suite.Name/0"), "Rows.Suite.Name.0");
+  const std::string longest(64, 'n');
+  EXPECT_EQ(NamespaceFor(longest), longest);
+  // Longer ones sharing a prefix keep it and differ by their hash.
+  const std::string a = NamespaceFor(test_namespace() + longest + "a");
+  const std::string b = NamespaceFor(test_namespace() + longest + "b");
+  EXPECT_THAT(a, SizeIs(64));
+  EXPECT_THAT(b, SizeIs(64));
+  EXPECT_EQ(a.substr(0, 47), test_namespace().substr(0, 47));
+  EXPECT_NE(a, b);
+  EXPECT_EQ(NamespaceFor(test_namespace() + longest + "a"), a);
+  for (const std::string& ns : {a, b}) {
+    fake().core().namespaces().Delete(ns);  // for --gtest_repeat
+    EXPECT_THAT(Create(stub(), ns, "Named"), IsOk()) << ns;
+    EXPECT_THAT(Ids(stub(), ns), SizeIs(1)) << ns;
+    EXPECT_TRUE(control().DeleteNamespace(ns).ok()) << ns;
+  }
+}
+
 TEST_F(NamespaceTest, NamespaceLimitIsEnforcedUntilOneIsDeleted) {
   FakeOptions options;
   options.max_namespaces = 3;
-  std::unique_ptr<Fake> fake = StartFake(options);
-  ASSERT_NE(fake, nullptr);
-  auto stub = CustomerService::NewStub(fake->InProcessChannel());
+  ASSERT_NE(UseOwnFake(options), nullptr);
   for (const char* ns : {"one", "two", "three"}) {
-    EXPECT_THAT(ListStatus(*stub, ns), IsOk()) << ns;
+    EXPECT_THAT(ListStatus(stub(), ns), IsOk()) << ns;
   }
-  grpc::Status refused = ListStatus(*stub, "four");
+  grpc::Status refused = ListStatus(stub(), "four");
   EXPECT_THAT(refused, StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                 "NAMESPACE_LIMIT_REACHED"));
   EXPECT_EQ(
-      fake->control()
+      control()
           .AddFaultRuleYaml("four", "{method: GetCustomer, action: {code: OK}}")
           .status()
           .code(),
       absl::StatusCode::kResourceExhausted);
-  EXPECT_THAT(fake->control().ListNamespaces(),
-              ElementsAre("one", "three", "two"));
+  EXPECT_THAT(control().ListNamespaces(), ElementsAre("one", "three", "two"));
   // Existing namespaces keep working at the limit.
-  EXPECT_THAT(Create(*stub, "two", "Still"), IsOk());
+  EXPECT_THAT(Create(stub(), "two", "Still"), IsOk());
 
-  ASSERT_TRUE(fake->control().DeleteNamespace("one").ok());
-  EXPECT_THAT(ListStatus(*stub, "four"), IsOk());
-  EXPECT_THAT(fake->control().ListNamespaces(),
-              ElementsAre("four", "three", "two"));
-  EXPECT_THAT(ListStatus(*stub, "one"),
+  ASSERT_TRUE(control().DeleteNamespace("one").ok());
+  EXPECT_THAT(ListStatus(stub(), "four"), IsOk());
+  EXPECT_THAT(control().ListNamespaces(), ElementsAre("four", "three", "two"));
+  EXPECT_THAT(ListStatus(stub(), "one"),
               StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED,
                        "NAMESPACE_LIMIT_REACHED"));
 }

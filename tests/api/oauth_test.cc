@@ -23,6 +23,7 @@ namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
 using ::customerfake::testing::IsOk;
+using ::customerfake::testing::StartFake;
 using ::customerfake::testing::StatusIs;
 using ::testing::HasSubstr;
 
@@ -55,9 +56,8 @@ class OAuthTest : public ::testing::Test {
     options.scenario = *scenario;
     options.oauth_listen_address = "127.0.0.1:0";
     options.clock = &clock_;
-    auto started = Fake::Start(std::move(options));
-    ASSERT_TRUE(started.ok()) << started.status();
-    fake_ = *std::move(started);
+    fake_ = StartFake(std::move(options));
+    ASSERT_NE(fake_, nullptr);
     stub_ = v1::CustomerService::NewStub(fake_->InProcessChannel());
     const std::string& address = fake_->oauth_address();
     int port = 0;

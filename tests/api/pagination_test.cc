@@ -1,9 +1,8 @@
 // Pagination of ListCustomers and ListCustomerFlags through a real stub: page
 // sizes (default, explicit, clamped, negative), tokens (complete iteration,
-// no trailing empty page, every kind of foreign or damaged token) and
-// iteration while other clients create and delete.
-//
-// Not covered yet: a token made stale by a namespace reset (no Reset API).
+// no trailing empty page, every kind of foreign or damaged token, a token
+// from before a namespace reset) and iteration while other clients create
+// and delete.
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -22,11 +21,14 @@ namespace customerfake {
 namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
+using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::ErrorInfoOf;
 using ::customerfake::testing::FakeTest;
 using ::customerfake::testing::IsOk;
+using ::customerfake::testing::NamespaceFor;
 using ::customerfake::testing::StatusIs;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::SizeIs;
@@ -39,21 +41,9 @@ struct Walk {
 
 class PaginationTest : public FakeTest {
  protected:
-  void UseFake(FakeOptions options) {
-    auto started = Fake::Start(std::move(options));
-    ASSERT_TRUE(started.ok()) << started.status();
-    own_fake_ = *std::move(started);
-    own_stub_ = CustomerService::NewStub(own_fake_->InProcessChannel());
-  }
-  CustomerService::Stub& S() { return own_stub_ ? *own_stub_ : stub(); }
-
   // A context for this test's namespace, or for `other_namespace_` if set.
   std::unique_ptr<grpc::ClientContext> Ctx() const {
-    if (other_namespace_.empty()) return Context();
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("x-fake-namespace", other_namespace_);
-    context->AddMetadata("authorization", "Bearer test-token");
-    return context;
+    return other_namespace_.empty() ? Context() : ContextFor(other_namespace_);
   }
 
   std::string Create() {
@@ -63,7 +53,7 @@ class PaginationTest : public FakeTest {
     request.set_language_code("en");
     request.set_phone_number("+4997259173740");
     v1::CreateCustomerResponse response;
-    EXPECT_THAT(S().CreateCustomer(Ctx().get(), request, &response), IsOk());
+    EXPECT_THAT(stub().CreateCustomer(Ctx().get(), request, &response), IsOk());
     return response.customer().id();
   }
   std::vector<std::string> CreateN(int n) {
@@ -75,21 +65,22 @@ class PaginationTest : public FakeTest {
     v1::DeleteCustomerRequest request;
     request.set_id(id);
     v1::DeleteCustomerResponse response;
-    EXPECT_THAT(S().DeleteCustomer(Ctx().get(), request, &response), IsOk());
+    EXPECT_THAT(stub().DeleteCustomer(Ctx().get(), request, &response), IsOk());
   }
   void AddFlag(const std::string& id, const std::string& flag) {
     v1::AddCustomerFlagRequest request;
     request.set_customer_id(id);
     request.set_flag(flag);
     v1::AddCustomerFlagResponse response;
-    EXPECT_THAT(S().AddCustomerFlag(Ctx().get(), request, &response), IsOk());
+    EXPECT_THAT(stub().AddCustomerFlag(Ctx().get(), request, &response),
+                IsOk());
   }
   void RemoveFlag(const std::string& id, const std::string& flag) {
     v1::RemoveCustomerFlagRequest request;
     request.set_customer_id(id);
     request.set_flag(flag);
     v1::RemoveCustomerFlagResponse response;
-    EXPECT_THAT(S().RemoveCustomerFlag(Ctx().get(), request, &response),
+    EXPECT_THAT(stub().RemoveCustomerFlag(Ctx().get(), request, &response),
                 IsOk());
   }
   // Adds flags "f000", "f001", ... in reverse and returns them sorted.
@@ -103,7 +94,8 @@ class PaginationTest : public FakeTest {
     return flags;
   }
 
-  // One page; `items` gets the ids (or flags), `token` the next token.
+  // One page from `token`; `items` gets the ids (or flags), `next` the next
+  // token.
   grpc::Status Page(std::optional<int32_t> size, const std::string& token,
                     std::vector<std::string>* items = nullptr,
                     std::string* next = nullptr) {
@@ -111,7 +103,7 @@ class PaginationTest : public FakeTest {
     if (size) request.set_page_size(*size);
     request.set_page_token(token);
     v1::ListCustomersResponse response;
-    grpc::Status status = S().ListCustomers(Ctx().get(), request, &response);
+    grpc::Status status = stub().ListCustomers(Ctx().get(), request, &response);
     if (items != nullptr) {
       items->clear();
       for (const v1::Customer& c : response.customers())
@@ -130,7 +122,7 @@ class PaginationTest : public FakeTest {
     request.set_page_token(token);
     v1::ListCustomerFlagsResponse response;
     grpc::Status status =
-        S().ListCustomerFlags(Ctx().get(), request, &response);
+        stub().ListCustomerFlags(Ctx().get(), request, &response);
     if (items != nullptr)
       items->assign(response.flags().begin(), response.flags().end());
     if (next != nullptr) *next = response.next_page_token();
@@ -173,8 +165,6 @@ class PaginationTest : public FakeTest {
 
  private:
   int created_ = 0;
-  std::unique_ptr<Fake> own_fake_;
-  std::unique_ptr<CustomerService::Stub> own_stub_;
 };
 
 // INVALID_ARGUMENT INVALID_PAGE_TOKEN naming page_token.
@@ -226,7 +216,7 @@ TEST_F(PaginationTest, ScenarioSetsDefaultAndMaximumPageSize) {
   FakeOptions options;
   options.scenario.settings.default_page_size = 4;
   options.scenario.settings.max_page_size = 10;
-  UseFake(std::move(options));
+  UseOwnFake(std::move(options));
   const std::vector<std::string> ids = CreateN(25);
   std::vector<std::string> items;
   ASSERT_THAT(Page(std::nullopt, "", &items), IsOk());
@@ -293,7 +283,7 @@ TEST_F(PaginationTest, BaselineAndCreatedCustomersPageTogether) {
                      "+4912345678"};
     options.scenario.customers.push_back(record);
   }
-  UseFake(std::move(options));
+  UseOwnFake(std::move(options));
   std::vector<std::string> ids = WalkAll(5).items;
   ASSERT_THAT(ids, SizeIs(12));
   for (size_t gone : {11, 4, 1}) {  // the last one too
@@ -384,17 +374,57 @@ TEST_F(PaginationTest, TokenOfAnotherNamespaceIsInvalidPageToken) {
   // differs between where a token was issued and where it is used.
   FakeOptions options;
   options.seed = 7;
-  UseFake(std::move(options));
+  UseOwnFake(std::move(options));
   const std::vector<std::string> ids = CreateN(3);
   AddFlags(ids[0], 3);
   const std::string customers_token = FirstToken(1);
   const std::string flags_token = FirstFlagToken(ids[0], 1);
-  other_namespace_ = test_namespace().substr(0, 50) + ".other";
+  other_namespace_ = NamespaceFor(test_namespace() + ".other");
   ASSERT_EQ(CreateN(3), ids);
   AddFlags(ids[0], 3);
   ExpectBadToken(Page(1, customers_token));
   ExpectBadToken(FlagPage(ids[0], 1, flags_token));
   EXPECT_EQ(WalkAll(1).items, ids) << "the namespace's own tokens work";
+}
+
+TEST_F(PaginationTest, ResetMakesEarlierTokensInvalidPageToken) {
+  // A baseline of three customers, the first with flags, so that after the
+  // reset both lists have pages again and only the tokens are from before.
+  FakeOptions options;
+  std::vector<std::string> baseline;
+  for (int i = 1; i <= 3; ++i) {
+    model::CustomerRecord record;
+    record.id = absl::StrFormat("c0ffee00-0000-4000-8000-%012d", i);
+    record.fields = {"a@moia.io", absl::StrFormat("Base%d", i), "", "de",
+                     "+4912345678"};
+    options.scenario.customers.push_back(record);
+    baseline.push_back(record.id);
+  }
+  options.scenario.customers[0].flags = {"f000", "f001", "f002"};
+  ASSERT_NE(UseOwnFake(std::move(options)), nullptr);
+  Create();  // both gone after the reset
+  AddFlag(baseline[0], "g");
+  const std::string customers_token = FirstToken(1);
+  const std::string flags_token = FirstFlagToken(baseline[0], 1);
+
+  ASSERT_TRUE(control().Reset(test_namespace()).ok());
+  for (const grpc::Status& status :
+       {Page(1, customers_token), FlagPage(baseline[0], 1, flags_token)}) {
+    ExpectBadToken(status);
+    EXPECT_THAT(status.error_message(),
+                HasSubstr("the namespace was reset or reloaded since it was "
+                          "issued"));
+  }
+  // Without a token the lists start again, on the baseline alone.
+  std::vector<std::string> items;
+  std::string next;
+  ASSERT_THAT(Page(std::nullopt, "", &items, &next), IsOk());
+  EXPECT_EQ(items, baseline);
+  EXPECT_THAT(next, IsEmpty());
+  ASSERT_THAT(FlagPage(baseline[0], std::nullopt, "", &items, &next), IsOk());
+  EXPECT_THAT(items, ElementsAre("f000", "f001", "f002"));
+  EXPECT_THAT(next, IsEmpty());
+  EXPECT_EQ(WalkAll(1).items, baseline) << "tokens issued after the reset work";
 }
 
 // ---- Flags ----

@@ -20,6 +20,7 @@ namespace customerfake {
 namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
+using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::IsOk;
 using ::customerfake::testing::StatusIs;
 using ::testing::HasSubstr;
@@ -74,9 +75,6 @@ class StateFileTest : public ::testing::Test {
   static std::string Create(Fake& fake, const std::string& ns,
                             const std::string& given) {
     auto stub = v1::CustomerService::NewStub(fake.InProcessChannel());
-    grpc::ClientContext context;
-    context.AddMetadata("x-fake-namespace", ns);
-    context.AddMetadata("authorization", "Bearer t");
     v1::CreateCustomerRequest request;
     request.set_given_name(given);
     request.set_family_name("Tester");
@@ -84,7 +82,8 @@ class StateFileTest : public ::testing::Test {
     request.set_language_code("en");
     request.set_phone_number("+4997259173740");
     v1::CreateCustomerResponse response;
-    grpc::Status status = stub->CreateCustomer(&context, request, &response);
+    grpc::Status status =
+        stub->CreateCustomer(ContextFor(ns, "t").get(), request, &response);
     EXPECT_THAT(status, IsOk());
     return response.customer().id();
   }

@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
 namespace v1beta1 = ::moia::ridepooling::customer::v1beta1;
+using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::ErrorInfoOf;
 using ::customerfake::testing::FakeTest;
 using ::customerfake::testing::IsOk;
@@ -347,11 +349,10 @@ TEST_F(V1Beta1Test, BadPhoneIsInvalidArgumentWithoutDetailsAndCreatesNothing) {
 }
 
 TEST_F(V1Beta1Test, MissingTokenIsUnauthenticatedWithoutDetails) {
-  grpc::ClientContext context;
-  context.AddMetadata("x-fake-namespace", test_namespace());
   v1beta1::ListCustomersResponse response;
-  grpc::Status status = beta().ListCustomers(
-      &context, v1beta1::ListCustomersRequest(), &response);
+  grpc::Status status =
+      beta().ListCustomers(ContextFor(test_namespace(), std::nullopt).get(),
+                           v1beta1::ListCustomersRequest(), &response);
   ExpectCodeOnly(status, grpc::StatusCode::UNAUTHENTICATED);
 }
 

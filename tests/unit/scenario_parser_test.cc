@@ -221,8 +221,8 @@ TEST_P(BadScenarioTest, ReportsTheProblemWhereItIs) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Rows, BadScenarioTest, ::testing::ValuesIn(BadCases()),
-                         [](const ::testing::TestParamInfo<BadCase>& info) {
-                           return info.param.name;
+                         [](const ::testing::TestParamInfo<BadCase>& param) {
+                           return param.param.name;
                          });
 
 TEST(ScenarioParserTest, ReportsEveryProblemInLineOrder) {
