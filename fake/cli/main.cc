@@ -20,6 +20,10 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "address to serve on, HOST:PORT; port 0 picks a free one");
 ABSL_FLAG(std::string, scenario, "",
           "scenario YAML file: the baseline every namespace starts from");
+ABSL_FLAG(std::string, protos, "",
+          "folder with MOIA's official moia/trip/customer/v1/customer.proto "
+          "(and optionally the v1beta1 one): serve their wire format, "
+          "matched by field name; default: the bundled reconstruction");
 ABSL_FLAG(std::string, control_listen, "",
           "serve the control service on this HOST:PORT only (the API port "
           "then refuses control calls); default: on the API port");
@@ -127,6 +131,7 @@ int Fail(const std::string& message, int code) {
 std::string Usage() {
   return absl::StrCat(kUsage, customerfake::cli::FlagHelp({"listen",
                                                            "scenario",
+                                                           "protos",
                                                            "control_listen",
                                                            "control_token",
                                                            "seed",
@@ -202,6 +207,7 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
   customerfake::FakeOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.scenario_file = absl::GetFlag(FLAGS_scenario);
+  options.protos_dir = absl::GetFlag(FLAGS_protos);
   options.control_listen_address = absl::GetFlag(FLAGS_control_listen);
   options.control_token = absl::GetFlag(FLAGS_control_token);
   if (std::string seed = absl::GetFlag(FLAGS_seed); !seed.empty()) {

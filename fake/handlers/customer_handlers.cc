@@ -183,4 +183,50 @@ absl::Status RemoveCustomerFlag(const RequestContext& ctx,
   return ctx.ns.RemoveFlag(request.customer_id(), request.flag());
 }
 
+namespace {
+
+// A typed handler as an AnyHandler: the caller passes the method's types.
+template <typename Request, typename Response,
+          absl::Status (*Handler)(const RequestContext&, const Request&,
+                                  Response*)>
+absl::Status Erased(const RequestContext& ctx,
+                    const google::protobuf::Message& request,
+                    google::protobuf::Message* response) {
+  return Handler(ctx, static_cast<const Request&>(request),
+                 static_cast<Response*>(response));
+}
+
+}  // namespace
+
+AnyHandler HandlerFor(absl::string_view method) {
+  struct Entry {
+    absl::string_view name;
+    AnyHandler handler;
+  };
+  static constexpr Entry kHandlers[] = {
+      {"GetCustomer",
+       Erased<v1::GetCustomerRequest, v1::GetCustomerResponse, GetCustomer>},
+      {"ListCustomers", Erased<v1::ListCustomersRequest,
+                               v1::ListCustomersResponse, ListCustomers>},
+      {"CreateCustomer", Erased<v1::CreateCustomerRequest,
+                                v1::CreateCustomerResponse, CreateCustomer>},
+      {"UpdateCustomer", Erased<v1::UpdateCustomerRequest,
+                                v1::UpdateCustomerResponse, UpdateCustomer>},
+      {"DeleteCustomer", Erased<v1::DeleteCustomerRequest,
+                                v1::DeleteCustomerResponse, DeleteCustomer>},
+      {"ListCustomerFlags",
+       Erased<v1::ListCustomerFlagsRequest, v1::ListCustomerFlagsResponse,
+              ListCustomerFlags>},
+      {"AddCustomerFlag", Erased<v1::AddCustomerFlagRequest,
+                                 v1::AddCustomerFlagResponse, AddCustomerFlag>},
+      {"RemoveCustomerFlag",
+       Erased<v1::RemoveCustomerFlagRequest, v1::RemoveCustomerFlagResponse,
+              RemoveCustomerFlag>},
+  };
+  for (const Entry& entry : kHandlers) {
+    if (entry.name == method) return entry.handler;
+  }
+  return nullptr;
+}
+
 }  // namespace customerfake::handlers

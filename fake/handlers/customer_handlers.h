@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "fake/handlers/context.h"
 #include "moia/trip/customer/v1/customer.pb.h"
 
@@ -38,6 +39,14 @@ absl::Status AddCustomerFlag(const RequestContext& ctx,
 absl::Status RemoveCustomerFlag(const RequestContext& ctx,
                                 const v1::RemoveCustomerFlagRequest& request,
                                 v1::RemoveCustomerFlagResponse* response);
+
+// Any of the eight, over the v1 messages as google::protobuf::Message.
+using AnyHandler = absl::Status (*)(const RequestContext& ctx,
+                                    const google::protobuf::Message& request,
+                                    google::protobuf::Message* response);
+// The handler of the method with this short name ("GetCustomer"); nullptr
+// for none.
+AnyHandler HandlerFor(absl::string_view method);
 
 // The page size to use: the default for unset or 0, clamped to the maximum;
 // INVALID_PAGE_SIZE below 0.

@@ -1,6 +1,5 @@
 #include "fake/server/fake.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
@@ -9,27 +8,37 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "fake/control/control.h"
 #include "fake/core/core.h"
+#include "fake/errors/bundled_protos.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
 #include "fake/server/state_keeper.h"
 #include "fake/state/baseline.h"
+#include "fake/transport/api_service.h"
 #include "fake/transport/control_service.h"
-#include "fake/transport/customer_service.h"
-#include "fake/transport/customer_service_v1beta1.h"
 #include "fake/transport/oauth_endpoint.h"
 #include "fake/transport/parse_failure.h"
+#include "fake/transport/reflection.h"
+#include "fake/wire/api_schema.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1/reflection.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 
 namespace customerfake {
 
 struct Fake::Impl {
   std::unique_ptr<core::Core> core;
   std::unique_ptr<control::Control> control;
-  std::unique_ptr<transport::CustomerService> customer_service;
-  std::unique_ptr<transport::CustomerServiceV1Beta1> customer_service_v1beta1;
+  // The API's wire format and a service per version (v1, v1beta1).
+  std::unique_ptr<wire::ApiSchema> schema;
+  std::vector<std::unique_ptr<transport::ApiService>> api_services;
   std::unique_ptr<transport::ControlService> control_service;
+  // Reflection as each listener has it (it lists that listener's services).
+  std::unique_ptr<transport::Reflection> reflection;
+  std::unique_ptr<transport::Reflection> control_reflection;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<grpc::Server> control_server;     // with a separate listener
   std::unique_ptr<StateKeeper> state;               // with a state file
@@ -41,6 +50,9 @@ struct Fake::Impl {
 
   // Restores the state file, or writes it for the first time.
   absl::Status OpenStateFile(const FakeOptions& options);
+  // The bundled protos or the integrator's (--protos), and the API services
+  // that serve them.
+  absl::Status LoadSchema(const FakeOptions& options);
   // The gRPC listeners: the API services (every version) always on the API
   // port; the control service there too, or alone on its own listener.
   absl::Status StartGrpc(const FakeOptions& options, int* port,
@@ -58,6 +70,25 @@ namespace {
 // "host:port" with the port that was bound.
 std::string BoundAddress(const std::string& requested, int port) {
   return absl::StrCat(requested.substr(0, requested.rfind(':')), ":", port);
+}
+
+// Reflection for a listener serving `api_names` (and health and reflection):
+// the integrator's files first, then the google.rpc details, then what is
+// compiled in.
+std::unique_ptr<transport::Reflection> MakeReflection(
+    const wire::ApiSchema& schema, std::vector<std::string> names) {
+  std::vector<const google::protobuf::DescriptorPool*> pools;
+  if (schema.pool() != nullptr) pools.push_back(schema.pool());
+  pools.push_back(&errors::RpcPool());
+  pools.push_back(google::protobuf::DescriptorPool::generated_pool());
+  // Referenced, so that the linker keeps health's descriptor for reflection.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+  names.push_back(grpc::health::v1::Health::service_full_name());
+  names.push_back(grpc::reflection::v1::ServerReflection::service_full_name());
+  names.push_back(
+      grpc::reflection::v1alpha::ServerReflection::service_full_name());
+  return std::make_unique<transport::Reflection>(std::move(pools),
+                                                 std::move(names));
 }
 
 // Builds and starts a server for `services`; `port` receives the bound port.
@@ -167,14 +198,42 @@ absl::Status Fake::Impl::OpenStateFile(const FakeOptions& options) {
   return absl::OkStatus();
 }
 
+absl::Status Fake::Impl::LoadSchema(const FakeOptions& options) {
+  absl::StatusOr<std::unique_ptr<wire::ApiSchema>> loaded =
+      options.protos_dir.empty() ? wire::ApiSchema::Bundled()
+                                 : wire::ApiSchema::Load(options.protos_dir);
+  if (!loaded.ok()) return loaded.status();
+  schema = *std::move(loaded);
+  if (!schema->unknown().empty()) {
+    core->log().Info(absl::StrCat(
+        "the protos declare what the fake does not know (ignored in "
+        "requests, left unset in answers): ",
+        absl::StrJoin(schema->unknown(), ", ")));
+  }
+  for (const wire::ServiceWire& service : schema->services()) {
+    api_services.push_back(
+        std::make_unique<transport::ApiService>(*core, service));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Fake::Impl::StartGrpc(const FakeOptions& options, int* port,
                                    int* control_port) {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  std::vector<grpc::Service*> api = {customer_service.get(),
-                                     customer_service_v1beta1.get()};
   const bool separate_control = !options.control_listen_address.empty();
-  if (!separate_control) api.push_back(control_service.get());
+  std::vector<grpc::Service*> api;
+  std::vector<std::string> api_names;
+  for (size_t i = 0; i < api_services.size(); ++i) {
+    api.push_back(api_services[i].get());
+    api_names.push_back(schema->services()[i].declared->full_name());
+  }
+  if (!separate_control) {
+    api.push_back(control_service.get());
+    api_names.push_back(transport::cv1::ControlService::service_full_name());
+  }
+  reflection = MakeReflection(*schema, std::move(api_names));
+  api.push_back(reflection->v1());
+  api.push_back(reflection->v1alpha());
   server =
       StartServer(options.listen_address, options.max_message_bytes, api, port);
   if (server == nullptr) {
@@ -182,9 +241,13 @@ absl::Status Fake::Impl::StartGrpc(const FakeOptions& options, int* port,
         absl::StrCat("cannot listen on ", options.listen_address));
   }
   if (!separate_control) return absl::OkStatus();
+  control_reflection = MakeReflection(
+      *schema, {transport::cv1::ControlService::service_full_name()});
   control_server =
       StartServer(options.control_listen_address, options.max_message_bytes,
-                  {control_service.get()}, control_port);
+                  {control_service.get(), control_reflection->v1(),
+                   control_reflection->v1alpha()},
+                  control_port);
   if (control_server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.control_listen_address));
@@ -205,16 +268,17 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->core = std::make_unique<core::Core>(
       state::MakeBaseline(*std::move(scenario)), CoreOptionsOf(options));
+  // The protos before the state file: a start that fails on them writes
+  // nothing.
+  if (absl::Status loaded = impl->LoadSchema(options); !loaded.ok()) {
+    return loaded;
+  }
   if (!options.state_file.empty()) {
     if (absl::Status opened = impl->OpenStateFile(options); !opened.ok()) {
       return opened;
     }
   }
   impl->control = std::make_unique<control::Control>(*impl->core);
-  impl->customer_service =
-      std::make_unique<transport::CustomerService>(*impl->core);
-  impl->customer_service_v1beta1 =
-      std::make_unique<transport::CustomerServiceV1Beta1>(*impl->core);
   impl->control_service = std::make_unique<transport::ControlService>(
       *impl->control, options.control_token);
 

@@ -36,6 +36,10 @@ struct FakeOptions {
   std::string control_listen_address;
   // When set, control calls must carry it in `x-fake-control-token`.
   std::string control_token;
+  // A folder with MOIA's official moia/trip/customer/v1/customer.proto (and
+  // optionally the v1beta1 one): the API is served in their wire format,
+  // matched by field name. Empty: the bundled protos.
+  std::string protos_dir;
   // The starting scenario; see scenario_file.
   model::Scenario scenario;
   // A scenario YAML file, read instead of `scenario` when set.

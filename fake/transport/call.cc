@@ -1,5 +1,7 @@
 #include "fake/transport/call.h"
 
+#include <grpcpp/impl/codegen/proto_utils.h>
+
 #include <chrono>
 #include <utility>
 
@@ -35,24 +37,54 @@ absl::Status FaultStatus(const model::FaultAction& action) {
 }  // namespace
 
 CallReactor::CallReactor(core::Core& core, grpc::CallbackServerContext* context,
-                         const model::MethodInfo& method,
-                         const google::protobuf::Message* request,
-                         google::protobuf::Message* response, Handler handler,
-                         errors::Details details)
+                         const wire::MethodWire& wire,
+                         handlers::AnyHandler handler, errors::Details details,
+                         const grpc::ByteBuffer* request,
+                         grpc::ByteBuffer* response)
     : core_(core),
       context_(context),
-      method_(method),
-      request_(request),
-      response_(response),
-      handler_(std::move(handler)),
-      details_(details) {
+      wire_(wire),
+      handler_(handler),
+      details_(details),
+      request_bytes_(request),
+      response_bytes_(response),
+      request_(wire.method->request_prototype->New()),
+      response_(wire.method->response_prototype->New()) {
   core_.CallStarted();
 }
 
+bool CallReactor::ReadRequest() {
+  grpc::ByteBuffer bytes(*request_bytes_);  // shares the slices
+  const wire::MessageWire& declared = wire_.request;
+  if (declared.declared == nullptr) {
+    return grpc::SerializationTraits<google::protobuf::Message>::Deserialize(
+               &bytes, request_.get())
+        .ok();
+  }
+  std::unique_ptr<google::protobuf::Message> message(declared.declared->New());
+  if (!grpc::SerializationTraits<google::protobuf::Message>::Deserialize(
+           &bytes, message.get())
+           .ok()) {
+    return false;
+  }
+  declared.fields->ToInternal(*message, request_.get());
+  return true;
+}
+
 void CallReactor::Start() {
+  if (!ReadRequest()) {
+    // Before the namespace is known: not journaled, no fault rule sees it.
+    Finish(errors::ToGrpcStatus(
+        errors::MalformedRequest(wire_.full_name,
+                                 wire_.request.declared != nullptr
+                                     ? wire_.request.declared->GetTypeName()
+                                     : request_->GetTypeName()),
+        model::Settings().error_domain, details_));
+    return;
+  }
   record_.arrival = core_.clock().Now();
-  record_.method = method_.full_name;
-  record_.request_prototype = method_.request_prototype;
+  record_.method = wire_.full_name;
+  record_.request_prototype = wire_.method->request_prototype;
   record_.metadata = CopyMetadata(*context_);
   absl::string_view ns_name = model::kDefaultNamespace;
   for (auto& [key, value] : record_.metadata) {
@@ -86,7 +118,7 @@ void CallReactor::Start() {
     return;
   }
   fault_ = ns_->DecideFault(
-      faults::CallView(record_.method, &record_.metadata, request_));
+      faults::CallView(record_.method, &record_.metadata, request_.get()));
   if (!fault_) {
     Serve();
     return;
@@ -131,13 +163,13 @@ void CallReactor::Serve() {
   if (fault_ && fault_->action.response_json) {
     // Validated when the rule was added.
     (void)google::protobuf::util::JsonStringToMessage(
-        *fault_->action.response_json, response_);
+        *fault_->action.response_json, response_.get());
     Complete(absl::OkStatus());
     return;
   }
   handlers::RequestContext ctx{*ns_, baseline_->settings, core_.tokens(),
                                core_.max_response_bytes()};
-  Complete(handler_(ctx));
+  Complete(handler_(ctx, *request_, response_.get()));
 }
 
 void CallReactor::Complete(absl::Status status) {
@@ -165,8 +197,25 @@ void CallReactor::Complete(absl::Status status) {
     record_.duration = duration;
     ns_->journal().Record(std::move(record_));
   }
-  Finish(
-      errors::ToGrpcStatus(status, baseline_->settings.error_domain, details_));
+  if (!status.ok()) {
+    Finish(errors::ToGrpcStatus(status, baseline_->settings.error_domain,
+                                details_));
+    return;
+  }
+  Finish(WriteResponse());
+}
+
+grpc::Status CallReactor::WriteResponse() {
+  bool own_buffer;
+  const wire::MessageWire& declared = wire_.response;
+  if (declared.declared == nullptr) {
+    return grpc::SerializationTraits<google::protobuf::Message>::Serialize(
+        *response_, response_bytes_, &own_buffer);
+  }
+  std::unique_ptr<google::protobuf::Message> message(declared.declared->New());
+  declared.fields->ToExternal(*response_, message.get());
+  return grpc::SerializationTraits<google::protobuf::Message>::Serialize(
+      *message, response_bytes_, &own_buffer);
 }
 
 void CallReactor::OnCancel() {

@@ -3,9 +3,9 @@
 
 #include <grpcpp/alarm.h>
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/server_callback.h>
 
-#include <functional>
 #include <memory>
 #include <optional>
 
@@ -15,26 +15,26 @@
 #include "fake/core/core.h"
 #include "fake/errors/grpc_status.h"
 #include "fake/faults/rule_set.h"
-#include "fake/handlers/context.h"
+#include "fake/handlers/customer_handlers.h"
 #include "fake/journal/journal.h"
 #include "fake/model/methods.h"
 #include "fake/transport/auth.h"
+#include "fake/wire/api_schema.h"
 
 namespace customerfake::transport {
 
-using Handler = std::function<absl::Status(const handlers::RequestContext&)>;
-
-// One CustomerService call from arrival to answer: resolves the namespace,
+// One CustomerService call from arrival to answer: reads the request in the
+// declared wire format into the fake's own message, resolves the namespace,
 // checks auth, consults the fault rules once, runs the handler, records the
-// journal entry. Delays wait on a gRPC alarm and hangs wait for the client's
-// cancellation, so neither holds a server thread.
+// journal entry and writes the answer in the declared format. Delays wait
+// on a gRPC alarm and hangs wait for the client's cancellation, so neither
+// holds a server thread.
 class CallReactor : public grpc::ServerUnaryReactor {
  public:
   CallReactor(core::Core& core, grpc::CallbackServerContext* context,
-              const model::MethodInfo& method,
-              const google::protobuf::Message* request,
-              google::protobuf::Message* response, Handler handler,
-              errors::Details details);
+              const wire::MethodWire& wire, handlers::AnyHandler handler,
+              errors::Details details, const grpc::ByteBuffer* request,
+              grpc::ByteBuffer* response);
 
   // Runs the call as far as it can go without waiting.
   void Start();
@@ -43,20 +43,27 @@ class CallReactor : public grpc::ServerUnaryReactor {
   void OnDone() override;
 
  private:
+  // The request's bytes into request_; false when they do not parse.
+  bool ReadRequest();
   // Waits for a delay's alarm or, for a hang, the client's cancellation;
   // false when the call is cancelled already.
   bool BeginWait(const model::FaultAction& action);
   // After any delay: the fault's answer, or the handler's.
   void Serve();
   void Complete(absl::Status status);
+  // response_ into the response's bytes, in the declared wire format.
+  grpc::Status WriteResponse();
 
   core::Core& core_;
   grpc::CallbackServerContext* const context_;
-  const model::MethodInfo& method_;
-  const google::protobuf::Message* const request_;
-  google::protobuf::Message* const response_;
-  const Handler handler_;
+  const wire::MethodWire& wire_;
+  const handlers::AnyHandler handler_;
   const errors::Details details_;
+  const grpc::ByteBuffer* const request_bytes_;
+  grpc::ByteBuffer* const response_bytes_;
+  // The fake's own (v1) messages.
+  std::unique_ptr<google::protobuf::Message> request_;
+  std::unique_ptr<google::protobuf::Message> response_;
 
   std::shared_ptr<state::Namespace> ns_;
   std::shared_ptr<const state::Baseline> baseline_;
@@ -70,48 +77,6 @@ class CallReactor : public grpc::ServerUnaryReactor {
   bool delaying_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
 };
-
-// Starts a call of a generated callback service method.
-template <typename Request, typename Response>
-grpc::ServerUnaryReactor* ServeCall(
-    core::Core& core, grpc::CallbackServerContext* context,
-    const model::MethodInfo& method, const Request* request, Response* response,
-    absl::Status (*handler)(const handlers::RequestContext&, const Request&,
-                            Response*)) {
-  auto* reactor = new CallReactor(
-      core, context, method, request, response,
-      [handler, request, response](const handlers::RequestContext& ctx) {
-        return handler(ctx, *request, response);
-      },
-      errors::Details::kRich);
-  reactor->Start();
-  return reactor;
-}
-
-// Starts a v1beta1 call with v1's handler. The two versions' messages are
-// wire-compatible, so they convert by serialization; errors carry codes only,
-// as v1beta1's do.
-template <typename V1Request, typename V1Response, typename Request,
-          typename Response>
-grpc::ServerUnaryReactor* ServeV1Beta1Call(
-    core::Core& core, grpc::CallbackServerContext* context,
-    const model::MethodInfo& method, const Request* request, Response* response,
-    absl::Status (*handler)(const handlers::RequestContext&, const V1Request&,
-                            V1Response*)) {
-  auto* reactor = new CallReactor(
-      core, context, method, request, response,
-      [handler, request, response](const handlers::RequestContext& ctx) {
-        V1Request v1_request;
-        v1_request.ParseFromString(request->SerializeAsString());
-        V1Response v1_response;
-        absl::Status status = handler(ctx, v1_request, &v1_response);
-        response->ParseFromString(v1_response.SerializeAsString());
-        return status;
-      },
-      errors::Details::kCodesOnly);
-  reactor->Start();
-  return reactor;
-}
 
 }  // namespace customerfake::transport
 

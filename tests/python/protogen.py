@@ -15,13 +15,11 @@ PROJECT_PROTOS = [
     "customerfake/control/v1/control.proto",
 ]
 
-# grpc.health.v1 (bundled with the project) and grpc.reflection.v1alpha (a
-# copy of the public proto beside this file) are compiled relative to their
-# grpc/ folders, so the generated modules become `health.v1.health_pb2` and
-# `reflection.v1alpha.reflection_pb2`: a `grpc/` directory in the generated
-# tree would collide with the grpc package itself. The proto packages (and so
-# the service names on the wire) are unchanged.
-LOCAL_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "protos", "grpc")
+# grpc.health.v1 and grpc.reflection.v1alpha (both bundled with the project)
+# are compiled relative to their grpc/ folder, so the generated modules become
+# `health.v1.health_pb2` and `reflection.v1alpha.reflection_pb2`: a `grpc/`
+# directory in the generated tree would collide with the grpc package itself.
+# The proto packages (and so the service names on the wire) are unchanged.
 
 
 def _protoc(include_root, out_dir, files):
@@ -37,5 +35,5 @@ def generate(protos_dir, out_dir):
     shutil.rmtree(out_dir, ignore_errors=True)
     os.makedirs(out_dir)
     _protoc(protos_dir, out_dir, PROJECT_PROTOS)
-    _protoc(os.path.join(protos_dir, "grpc"), out_dir, ["health/v1/health.proto"])
-    _protoc(LOCAL_ROOT, out_dir, ["reflection/v1alpha/reflection.proto"])
+    _protoc(os.path.join(protos_dir, "grpc"), out_dir,
+            ["health/v1/health.proto", "reflection/v1alpha/reflection.proto"])

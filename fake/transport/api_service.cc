@@ -1,0 +1,37 @@
+#include "fake/transport/api_service.h"
+
+#include <grpcpp/impl/codegen/server_callback_handlers.h>
+#include <grpcpp/impl/rpc_service_method.h>
+
+#include "fake/handlers/customer_handlers.h"
+#include "fake/transport/call.h"
+
+namespace customerfake::transport {
+
+ApiService::ApiService(core::Core& core, const wire::ServiceWire& service) {
+  const errors::Details details = service.rich_errors
+                                      ? errors::Details::kRich
+                                      : errors::Details::kCodesOnly;
+  int index = 0;
+  for (const wire::MethodWire& method : service.methods) {
+    const handlers::AnyHandler handler =
+        handlers::HandlerFor(method.method->short_name);
+    AddMethod(new grpc::internal::RpcServiceMethod(
+        method.full_name.c_str(), grpc::internal::RpcMethod::NORMAL_RPC,
+        nullptr));
+    MarkMethodRawCallback(
+        index++,
+        new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer,
+                                                 grpc::ByteBuffer>(
+            [&core, &method, handler, details](
+                grpc::CallbackServerContext* context,
+                const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+              auto* reactor = new CallReactor(core, context, method, handler,
+                                              details, request, response);
+              reactor->Start();
+              return reactor;
+            }));
+  }
+}
+
+}  // namespace customerfake::transport
