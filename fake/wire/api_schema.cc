@@ -41,22 +41,27 @@ class FallbackSourceTree : public pb::compiler::SourceTree {
   std::vector<pb::compiler::SourceTree*> trees_;
 };
 
-// Names a file as its reader finds it: its path on disk when it came from
-// the folder, else where the binary has it from.
+// Names a file as its reader finds it: its path in the folder, unless the
+// binary has it (the well-known types, google.rpc, the bundled v1beta1).
 class FileNamer {
  public:
-  explicit FileNamer(pb::compiler::DiskSourceTree* folder) : folder_(folder) {}
-  std::string operator()(const std::string& virtual_name) const {
+  FileNamer() = default;
+  FileNamer(std::string dir, pb::compiler::DiskSourceTree* folder)
+      : dir_(std::move(dir)), folder_(folder) {}
+  std::string operator()(const std::string& virtual_name,
+                         bool from_folder) const {
     std::string disk;
     if (folder_ != nullptr &&
         folder_->VirtualFileToDiskFile(virtual_name, &disk)) {
       return disk;
     }
+    if (from_folder) return absl::StrCat(dir_, "/", virtual_name);
     return absl::StrCat("(bundled) ", virtual_name);
   }
 
  private:
-  pb::compiler::DiskSourceTree* folder_;
+  std::string dir_;
+  pb::compiler::DiskSourceTree* folder_ = nullptr;
 };
 
 // Collects the importer's errors (syntax, unresolved imports, missing
@@ -66,9 +71,12 @@ class ErrorLines : public pb::compiler::MultiFileErrorCollector {
   explicit ErrorLines(FileNamer namer) : namer_(std::move(namer)) {}
   void AddError(const std::string& filename, int line, int column,
                 const std::string& message) override {
-    lines_.push_back(line < 0 ? absl::StrCat(namer_(filename), ": ", message)
-                              : absl::StrCat(namer_(filename), ":", line + 1,
-                                             ":", column + 1, ": ", message));
+    // A file the importer looked for and did not find was looked for in
+    // the folder first: name it there.
+    const std::string file = namer_(filename, /*from_folder=*/true);
+    lines_.push_back(line < 0 ? absl::StrCat(file, ": ", message)
+                              : absl::StrCat(file, ":", line + 1, ":",
+                                             column + 1, ": ", message));
   }
   std::vector<std::string>& lines() { return lines_; }
 
@@ -77,8 +85,10 @@ class ErrorLines : public pb::compiler::MultiFileErrorCollector {
   std::vector<std::string> lines_;
 };
 
-std::string FormatMismatch(const Mismatch& mismatch, const FileNamer& namer) {
-  std::string where = namer(mismatch.file->name());
+std::string FormatMismatch(const Mismatch& mismatch, const FileNamer& namer,
+                           const pb::DescriptorPool* folder_pool) {
+  std::string where =
+      namer(mismatch.file->name(), mismatch.file->pool() == folder_pool);
   if (mismatch.line > 0) {
     absl::StrAppend(&where, ":", mismatch.line, ":", mismatch.column);
   }
@@ -126,7 +136,7 @@ absl::StatusOr<std::unique_ptr<ApiSchema>> ApiSchema::Bundled() {
   if (!mismatches.empty()) {
     std::vector<std::string> lines;
     for (const Mismatch& mismatch : mismatches) {
-      lines.push_back(FormatMismatch(mismatch, FileNamer(nullptr)));
+      lines.push_back(FormatMismatch(mismatch, FileNamer(), nullptr));
     }
     return absl::InternalError(
         absl::StrCat("the bundled protos do not fit together:\n",
@@ -136,7 +146,14 @@ absl::StatusOr<std::unique_ptr<ApiSchema>> ApiSchema::Bundled() {
 }
 
 absl::StatusOr<std::unique_ptr<ApiSchema>> ApiSchema::Load(
-    const std::string& dir) {
+    const std::string& folder) {
+  std::string dir = folder;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  if (!std::filesystem::is_directory(dir)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the protos folder ", dir,
+                     " does not exist (it should hold ", kV1File, ")"));
+  }
   std::unique_ptr<ApiSchema> schema(new ApiSchema());
   schema->loaded_ = std::make_unique<Loaded>();
   Loaded& loaded = *schema->loaded_;
@@ -144,7 +161,7 @@ absl::StatusOr<std::unique_ptr<ApiSchema>> ApiSchema::Load(
   if (std::filesystem::is_directory(kDebianProtos)) {
     loaded.debian.MapPath("google/protobuf", kDebianProtos);
   }
-  FileNamer namer(&loaded.folder);
+  FileNamer namer(dir, &loaded.folder);
   loaded.errors = std::make_unique<ErrorLines>(namer);
   loaded.importer = std::make_unique<pb::compiler::Importer>(
       &loaded.tree, loaded.errors.get());
@@ -163,10 +180,11 @@ absl::StatusOr<std::unique_ptr<ApiSchema>> ApiSchema::Load(
     std::vector<Mismatch> mismatches;
     schema->MatchServices(v1, v1beta1, &mismatches);
     for (const Mismatch& mismatch : mismatches) {
-      problems.push_back(FormatMismatch(mismatch, namer));
+      problems.push_back(
+          FormatMismatch(mismatch, namer, loaded.importer->pool()));
     }
   } else if (v1 == nullptr && problems.empty()) {
-    problems.push_back(absl::StrCat(namer(kV1File), ": not found"));
+    problems.push_back(absl::StrCat(namer(kV1File, true), ": not found"));
   }
   if (!problems.empty()) {
     return absl::InvalidArgumentError(

@@ -52,15 +52,15 @@ class ApiSchema {
   // not fit.
   static absl::StatusOr<std::unique_ptr<ApiSchema>> Bundled();
 
-  // The files in `dir`: moia/trip/customer/v1/customer.proto, and
+  // The files in `folder`: moia/trip/customer/v1/customer.proto, and
   // moia/ridepooling/customer/v1beta1/customer.proto when there (else the
-  // bundled one). Imports resolve against `dir`, then the well-known types
+  // bundled one). Imports resolve against `folder`, then the well-known types
   // Debian installs (/usr/include), then the binary's own (google/protobuf
   // and google/rpc). INVALID_ARGUMENT lists every problem, one per line,
   // as "FILE:LINE:COLUMN: element: what the fake needs, what the file
   // declares".
   static absl::StatusOr<std::unique_ptr<ApiSchema>> Load(
-      const std::string& dir);
+      const std::string& folder);
 
   ~ApiSchema();
 

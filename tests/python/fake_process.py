@@ -23,15 +23,20 @@ from reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 ERROR_DOMAIN = "trip-api.moia-group.io"
 CALL_TIMEOUT = 10  # seconds, for every RPC and for process start and stop
 
-_config = {"binary": None, "scenarios": None}
+_config = {"binary": None, "scenarios": None, "api_protos": None}
 
 
-def configure(binary, scenarios=None):
-    _config.update(binary=binary, scenarios=scenarios)
+def configure(binary, scenarios=None, api_protos=None):
+    _config.update(binary=binary, scenarios=scenarios, api_protos=api_protos)
 
 
 def scenarios_dir():
     return _config["scenarios"]
+
+
+def api_protos_dir():
+    """The official protos the API modules were generated from, if any."""
+    return _config["api_protos"]
 
 
 class FakeProcess:
