@@ -55,20 +55,20 @@ CallReactor::CallReactor(core::Core& core, grpc::CallbackServerContext* context,
 
 bool CallReactor::ReadRequest() {
   grpc::ByteBuffer bytes(*request_bytes_);  // shares the slices
-  const wire::MessageWire& declared = wire_.request;
-  if (declared.declared == nullptr) {
+  const wire::FieldMap& fields = *wire_.request.fields;
+  if (fields.identical()) {
     return grpc::SerializationTraits<google::protobuf::Message>::Deserialize(
                &bytes, request_.get())
         .ok();
   }
-  std::unique_ptr<google::protobuf::Message> message(declared.declared->New());
-  if (!grpc::SerializationTraits<google::protobuf::Message>::Deserialize(
-           &bytes, message.get())
-           .ok()) {
-    return false;
-  }
-  declared.fields->ToInternal(*message, request_.get());
-  return true;
+  grpc::Slice slice;
+  std::string ours;
+  return bytes.DumpToSingleSlice(&slice).ok() &&
+         fields.ToInternal(
+             absl::string_view(reinterpret_cast<const char*>(slice.begin()),
+                               slice.size()),
+             &ours) &&
+         request_->ParseFromString(ours);
 }
 
 void CallReactor::Start() {
@@ -76,9 +76,7 @@ void CallReactor::Start() {
     // Before the namespace is known: not journaled, no fault rule sees it.
     Finish(errors::ToGrpcStatus(
         errors::MalformedRequest(wire_.full_name,
-                                 wire_.request.declared != nullptr
-                                     ? wire_.request.declared->GetTypeName()
-                                     : request_->GetTypeName()),
+                                 wire_.request.declared->full_name()),
         model::Settings().error_domain, details_));
     return;
   }
@@ -206,16 +204,20 @@ void CallReactor::Complete(absl::Status status) {
 }
 
 grpc::Status CallReactor::WriteResponse() {
-  bool own_buffer;
-  const wire::MessageWire& declared = wire_.response;
-  if (declared.declared == nullptr) {
+  const wire::FieldMap& fields = *wire_.response.fields;
+  if (fields.identical()) {
+    bool own_buffer;
     return grpc::SerializationTraits<google::protobuf::Message>::Serialize(
         *response_, response_bytes_, &own_buffer);
   }
-  std::unique_ptr<google::protobuf::Message> message(declared.declared->New());
-  declared.fields->ToExternal(*response_, message.get());
-  return grpc::SerializationTraits<google::protobuf::Message>::Serialize(
-      *message, response_bytes_, &own_buffer);
+  std::string declared;
+  if (!fields.ToExternal(response_->SerializeAsString(), &declared)) {
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        "the answer could not be written");
+  }
+  grpc::Slice slice(declared);
+  *response_bytes_ = grpc::ByteBuffer(&slice, 1);
+  return grpc::Status::OK;
 }
 
 void CallReactor::OnCancel() {

@@ -240,14 +240,8 @@ void ApiSchema::MatchServices(const pb::FileDescriptor* v1,
       const FieldMap* response = maps_.Match(
           ours->response_prototype->GetDescriptor(), method->output_type());
       if (maps_.mismatches().size() != before) continue;
-      wire.request = {request,
-                      request->identical()
-                          ? nullptr
-                          : factory_.GetPrototype(method->input_type())};
-      wire.response = {response,
-                       response->identical()
-                           ? nullptr
-                           : factory_.GetPrototype(method->output_type())};
+      wire.request = {method->input_type(), request};
+      wire.response = {method->output_type(), response};
       service.methods.push_back(std::move(wire));
     }
     for (int i = 0; i < declared->method_count(); ++i) {

@@ -14,17 +14,14 @@
 #include "fake/wire/field_map.h"
 #include "google/protobuf/compiler/importer.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/dynamic_message.h"
 
 namespace customerfake::wire {
 
-// How one message travels: read from or written as the declared type, and
-// copied by name to or from the fake's own type.
+// How one message travels: in the declared type's wire form, translated to
+// and from the fake's own type by FieldMap (not at all when identical()).
 struct MessageWire {
+  const google::protobuf::Descriptor* declared = nullptr;
   const FieldMap* fields = nullptr;
-  // The declared type's empty message; null when the two have the same
-  // wire form, so the fake's own type reads and writes the bytes directly.
-  const google::protobuf::Message* declared = nullptr;
 };
 
 // One method as a file declares it, and the fake's method that serves it.
@@ -79,7 +76,6 @@ class ApiSchema {
 
   struct Loaded;  // the files read from a folder
   std::unique_ptr<Loaded> loaded_;
-  google::protobuf::DynamicMessageFactory factory_;
   FieldMaps maps_;
   std::vector<ServiceWire> services_;
   std::vector<std::string> unknown_;

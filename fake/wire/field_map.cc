@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/wire_format_lite.h"
 
 namespace customerfake::wire {
 namespace {
@@ -12,102 +15,6 @@ using FieldDescriptor = pb::FieldDescriptor;
 
 bool SameShape(const FieldDescriptor* a, const FieldDescriptor* b) {
   return a->type() == b->type() && a->is_repeated() == b->is_repeated();
-}
-
-// Copies one field's value; both fields have the same shape.
-void CopyField(const pb::Message& from, const FieldDescriptor* source,
-               pb::Message* to, const FieldDescriptor* target,
-               const FieldMap* nested, bool to_external) {
-  const pb::Reflection& in = *from.GetReflection();
-  const pb::Reflection& out = *to->GetReflection();
-  if (source->is_repeated()) {
-    const int size = in.FieldSize(from, source);
-    for (int i = 0; i < size; ++i) {
-      switch (source->cpp_type()) {
-        case FieldDescriptor::CPPTYPE_INT32:
-          out.AddInt32(to, target, in.GetRepeatedInt32(from, source, i));
-          break;
-        case FieldDescriptor::CPPTYPE_INT64:
-          out.AddInt64(to, target, in.GetRepeatedInt64(from, source, i));
-          break;
-        case FieldDescriptor::CPPTYPE_UINT32:
-          out.AddUInt32(to, target, in.GetRepeatedUInt32(from, source, i));
-          break;
-        case FieldDescriptor::CPPTYPE_UINT64:
-          out.AddUInt64(to, target, in.GetRepeatedUInt64(from, source, i));
-          break;
-        case FieldDescriptor::CPPTYPE_DOUBLE:
-          out.AddDouble(to, target, in.GetRepeatedDouble(from, source, i));
-          break;
-        case FieldDescriptor::CPPTYPE_FLOAT:
-          out.AddFloat(to, target, in.GetRepeatedFloat(from, source, i));
-          break;
-        case FieldDescriptor::CPPTYPE_BOOL:
-          out.AddBool(to, target, in.GetRepeatedBool(from, source, i));
-          break;
-        case FieldDescriptor::CPPTYPE_ENUM:
-          out.AddEnumValue(to, target,
-                           in.GetRepeatedEnumValue(from, source, i));
-          break;
-        case FieldDescriptor::CPPTYPE_STRING:
-          out.AddString(to, target, in.GetRepeatedString(from, source, i));
-          break;
-        case FieldDescriptor::CPPTYPE_MESSAGE: {
-          const pb::Message& item = in.GetRepeatedMessage(from, source, i);
-          pb::Message* copy = out.AddMessage(to, target);
-          if (to_external) {
-            nested->ToExternal(item, copy);
-          } else {
-            nested->ToInternal(item, copy);
-          }
-          break;
-        }
-      }
-    }
-    return;
-  }
-  // Set, for a field with presence; not the default, for one without (so
-  // an external field with presence stays unset for a default).
-  if (!in.HasField(from, source)) return;
-  switch (source->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_INT32:
-      out.SetInt32(to, target, in.GetInt32(from, source));
-      break;
-    case FieldDescriptor::CPPTYPE_INT64:
-      out.SetInt64(to, target, in.GetInt64(from, source));
-      break;
-    case FieldDescriptor::CPPTYPE_UINT32:
-      out.SetUInt32(to, target, in.GetUInt32(from, source));
-      break;
-    case FieldDescriptor::CPPTYPE_UINT64:
-      out.SetUInt64(to, target, in.GetUInt64(from, source));
-      break;
-    case FieldDescriptor::CPPTYPE_DOUBLE:
-      out.SetDouble(to, target, in.GetDouble(from, source));
-      break;
-    case FieldDescriptor::CPPTYPE_FLOAT:
-      out.SetFloat(to, target, in.GetFloat(from, source));
-      break;
-    case FieldDescriptor::CPPTYPE_BOOL:
-      out.SetBool(to, target, in.GetBool(from, source));
-      break;
-    case FieldDescriptor::CPPTYPE_ENUM:
-      out.SetEnumValue(to, target, in.GetEnumValue(from, source));
-      break;
-    case FieldDescriptor::CPPTYPE_STRING:
-      out.SetString(to, target, in.GetString(from, source));
-      break;
-    case FieldDescriptor::CPPTYPE_MESSAGE: {
-      const pb::Message& item = in.GetMessage(from, source);
-      pb::Message* copy = out.MutableMessage(to, target);
-      if (to_external) {
-        nested->ToExternal(item, copy);
-      } else {
-        nested->ToInternal(item, copy);
-      }
-      break;
-    }
-  }
 }
 
 }  // namespace
@@ -138,25 +45,86 @@ std::string DescribeField(const FieldDescriptor* field) {
   return type;
 }
 
-void FieldMap::ToExternal(const pb::Message& internal,
-                          pb::Message* external) const {
-  Copy(internal, external, /*to_external=*/true);
+bool FieldMap::ToInternal(absl::string_view external_bytes,
+                          std::string* internal_bytes) const {
+  return Rewrite(external_bytes, /*to_external=*/false, internal_bytes);
 }
 
-void FieldMap::ToInternal(const pb::Message& external,
-                          pb::Message* internal) const {
-  Copy(external, internal, /*to_external=*/false);
+bool FieldMap::ToExternal(absl::string_view internal_bytes,
+                          std::string* external_bytes) const {
+  return Rewrite(internal_bytes, /*to_external=*/true, external_bytes);
 }
 
-void FieldMap::Copy(const pb::Message& from, pb::Message* to,
-                    bool to_external) const {
-  for (const Pair& pair : pairs_) {
-    if (to_external) {
-      CopyField(from, pair.internal, to, pair.external, pair.nested, true);
-    } else {
-      CopyField(from, pair.external, to, pair.internal, pair.nested, false);
+bool FieldMap::Rewrite(absl::string_view bytes, bool to_external,
+                       std::string* out) const {
+  using WireFormatLite = pb::internal::WireFormatLite;
+  pb::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                              static_cast<int>(bytes.size()));
+  pb::io::StringOutputStream sink(out);
+  pb::io::CodedOutputStream coded(&sink);
+  std::string nested_bytes;
+  while (uint32_t tag = in.ReadTag()) {
+    const int number = WireFormatLite::GetTagFieldNumber(tag);
+    const auto wire_type = WireFormatLite::GetTagWireType(tag);
+    const Pair* pair = nullptr;
+    for (const Pair& candidate : pairs_) {
+      if ((to_external ? candidate.internal : candidate.external) == number) {
+        pair = &candidate;
+        break;
+      }
+    }
+    const int target =
+        pair == nullptr ? 0 : (to_external ? pair->external : pair->internal);
+    switch (wire_type) {
+      case WireFormatLite::WIRETYPE_VARINT: {
+        uint64_t value;
+        if (!in.ReadVarint64(&value)) return false;
+        if (target == 0) break;
+        coded.WriteTag(WireFormatLite::MakeTag(target, wire_type));
+        coded.WriteVarint64(value);
+        break;
+      }
+      case WireFormatLite::WIRETYPE_FIXED32: {
+        uint32_t value;
+        if (!in.ReadLittleEndian32(&value)) return false;
+        if (target == 0) break;
+        coded.WriteTag(WireFormatLite::MakeTag(target, wire_type));
+        coded.WriteLittleEndian32(value);
+        break;
+      }
+      case WireFormatLite::WIRETYPE_FIXED64: {
+        uint64_t value;
+        if (!in.ReadLittleEndian64(&value)) return false;
+        if (target == 0) break;
+        coded.WriteTag(WireFormatLite::MakeTag(target, wire_type));
+        coded.WriteLittleEndian64(value);
+        break;
+      }
+      case WireFormatLite::WIRETYPE_LENGTH_DELIMITED: {
+        uint32_t length;
+        std::string value;
+        if (!in.ReadVarint32(&length) ||
+            !in.ReadString(&value, static_cast<int>(length))) {
+          return false;
+        }
+        if (target == 0) break;
+        if (pair->nested != nullptr) {
+          nested_bytes.clear();
+          if (!pair->nested->Rewrite(value, to_external, &nested_bytes)) {
+            return false;
+          }
+          value.swap(nested_bytes);
+        }
+        coded.WriteTag(WireFormatLite::MakeTag(target, wire_type));
+        coded.WriteVarint32(static_cast<uint32_t>(value.size()));
+        coded.WriteString(value);
+        break;
+      }
+      default:  // groups: proto3 has none
+        return false;
     }
   }
+  return in.ConsumedEntireMessage();
 }
 
 const FieldMap* FieldMaps::Match(const pb::Descriptor* internal,
@@ -201,7 +169,7 @@ const FieldMap* FieldMaps::Match(const pb::Descriptor* internal,
         ours->is_packed() != theirs->is_packed()) {
       map->identical_ = false;
     }
-    map->pairs_.push_back({ours, theirs, nested});
+    map->pairs_.push_back({ours->number(), theirs->number(), nested});
   }
   for (int i = 0; i < external->field_count(); ++i) {
     const FieldDescriptor* theirs = external->field(i);

@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/message.h"
 
 namespace customerfake::wire {
 
@@ -46,6 +46,14 @@ std::string DescribeField(const google::protobuf::FieldDescriptor* field);
 
 // The fields of an internal message (the fake's) and an external one (a
 // file's) that have the same name: made by FieldMaps::Match.
+//
+// Messages cross by their bytes: the fields of the two types have the same
+// types and differ at most in number, so translating one type's encoding to
+// the other's only rewrites each field's number (recursively inside message
+// fields) and drops the fields the destination does not have. That is a
+// single pass over the bytes with protobuf's coded streams, several times
+// cheaper per call than parsing into a dynamic message and copying field by
+// field through reflection.
 class FieldMap {
  public:
   // True when the two messages have the same wire form: every field has the
@@ -53,22 +61,22 @@ class FieldMap {
   // field of its own. Their bytes can then be read as either type.
   bool identical() const { return identical_; }
 
-  // Copies the fields of `internal` into `external` and back. Fields of the
-  // destination that have no counterpart keep their values.
-  void ToExternal(const google::protobuf::Message& internal,
-                  google::protobuf::Message* external) const;
-  void ToInternal(const google::protobuf::Message& external,
-                  google::protobuf::Message* internal) const;
+  // Rewrites an encoding of one type as the other's. False when `bytes` is
+  // not a valid encoding (a truncated field, a group).
+  bool ToInternal(absl::string_view external_bytes,
+                  std::string* internal_bytes) const;
+  bool ToExternal(absl::string_view internal_bytes,
+                  std::string* external_bytes) const;
 
  private:
   friend class FieldMaps;
   struct Pair {
-    const google::protobuf::FieldDescriptor* internal;
-    const google::protobuf::FieldDescriptor* external;
+    int internal;
+    int external;
     const FieldMap* nested;  // for message fields
   };
-  void Copy(const google::protobuf::Message& from,
-            google::protobuf::Message* to, bool to_external) const;
+  bool Rewrite(absl::string_view bytes, bool to_external,
+               std::string* out) const;
 
   std::vector<Pair> pairs_;
   bool identical_ = true;

@@ -45,9 +45,8 @@ TEST(ApiSchemaTest, BundledFilesHaveTheFakesWireForm) {
     ASSERT_THAT(service.methods, SizeIs(8));
     for (const MethodWire& method : service.methods) {
       // Read and written directly as the fake's own messages.
-      EXPECT_EQ(method.request.declared, nullptr) << method.full_name;
-      EXPECT_EQ(method.response.declared, nullptr) << method.full_name;
       EXPECT_TRUE(method.request.fields->identical()) << method.full_name;
+      EXPECT_TRUE(method.response.fields->identical()) << method.full_name;
     }
   }
   EXPECT_THAT((*schema)->unknown(), IsEmpty());
@@ -60,9 +59,8 @@ TEST(ApiSchemaTest, OfficialLikeFilesFitByNameOnly) {
   const MethodWire& get = Method(**schema, 0, "GetCustomer");
   EXPECT_EQ(get.full_name,
             "/moia.trip.customer.v1.CustomerService/GetCustomer");
-  ASSERT_NE(get.request.declared, nullptr);
-  EXPECT_EQ(get.request.declared->GetDescriptor()->file()->pool(),
-            (*schema)->pool());
+  EXPECT_FALSE(get.request.fields->identical());
+  EXPECT_EQ(get.request.declared->file()->pool(), (*schema)->pool());
   EXPECT_THAT(
       (*schema)->unknown(),
       ElementsAre("moia.trip.customer.v1.CustomerService.SearchCustomers",
@@ -87,33 +85,80 @@ TEST(ApiSchemaTest, AMessageCopiedToTheOfficialTypeAndBackIsWhole) {
   }
   ours.set_next_page_token("token");
 
-  std::unique_ptr<google::protobuf::Message> declared(wire.declared->New());
-  wire.fields->ToExternal(ours, declared.get());
-  // Read as the declared type from its bytes, as a client would.
-  std::unique_ptr<google::protobuf::Message> received(wire.declared->New());
-  ASSERT_TRUE(received->ParseFromString(declared->SerializeAsString()));
+  std::string declared;
+  ASSERT_TRUE(wire.fields->ToExternal(ours.SerializeAsString(), &declared));
+  // A client reads it as the declared type.
+  google::protobuf::DynamicMessageFactory factory;
+  std::unique_ptr<google::protobuf::Message> received(
+      factory.GetPrototype(wire.declared)->New());
+  ASSERT_TRUE(received->ParseFromString(declared));
+  const auto* customers = wire.declared->FindFieldByName("customers");
+  ASSERT_EQ(received->GetReflection()->FieldSize(*received, customers), 2);
+  const google::protobuf::Message& first =
+      received->GetReflection()->GetRepeatedMessage(*received, customers, 0);
+  EXPECT_EQ(first.GetReflection()->GetString(
+                first, first.GetDescriptor()->FindFieldByName("phone_number")),
+            "+4915100000000");
+  std::string back_bytes;
+  ASSERT_TRUE(wire.fields->ToInternal(declared, &back_bytes));
   v1::ListCustomersResponse back;
-  wire.fields->ToInternal(*received, &back);
+  ASSERT_TRUE(back.ParseFromString(back_bytes));
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(ours, back))
       << back.DebugString();
   // Not the same bytes: the numbers differ.
-  EXPECT_NE(declared->SerializeAsString(), ours.SerializeAsString());
+  EXPECT_NE(declared, ours.SerializeAsString());
+}
+
+TEST(ApiSchemaTest, FieldsTheFakeDoesNotKnowAreDropped) {
+  auto schema = ApiSchema::Load(CUSTOMER_FAKE_OFFICIAL_PROTOS_DIR);
+  ASSERT_TRUE(schema.ok()) << schema.status();
+  const MessageWire& wire = Method(**schema, 0, "CreateCustomer").request;
+  google::protobuf::DynamicMessageFactory factory;
+  std::unique_ptr<google::protobuf::Message> sent(
+      factory.GetPrototype(wire.declared)->New());
+  const google::protobuf::Reflection& fields = *sent->GetReflection();
+  fields.SetString(sent.get(), wire.declared->FindFieldByName("given_name"),
+                   "Ada");
+  fields.SetString(sent.get(), wire.declared->FindFieldByName("middle_name"),
+                   "unknown");
+  std::string ours_bytes;
+  ASSERT_TRUE(wire.fields->ToInternal(sent->SerializeAsString(), &ours_bytes));
+  v1::CreateCustomerRequest ours;
+  ASSERT_TRUE(ours.ParseFromString(ours_bytes));
+  EXPECT_EQ(ours.given_name(), "Ada");
+  EXPECT_TRUE(ours.GetReflection()->GetUnknownFields(ours).empty());
+}
+
+TEST(ApiSchemaTest, TruncatedBytesAreRefused) {
+  auto schema = ApiSchema::Load(CUSTOMER_FAKE_OFFICIAL_PROTOS_DIR);
+  ASSERT_TRUE(schema.ok()) << schema.status();
+  std::string out;
+  // Field 4 (id), length 10, but only two bytes follow.
+  EXPECT_FALSE(Method(**schema, 0, "GetCustomer")
+                   .request.fields->ToInternal(std::string("\x22\x0a"
+                                                           "ab"),
+                                               &out));
 }
 
 TEST(ApiSchemaTest, PresenceOfPageSizeSurvivesTheCopy) {
   auto schema = ApiSchema::Load(CUSTOMER_FAKE_OFFICIAL_PROTOS_DIR);
   ASSERT_TRUE(schema.ok()) << schema.status();
   const MessageWire& wire = Method(**schema, 0, "ListCustomers").request;
-  std::unique_ptr<google::protobuf::Message> declared(wire.declared->New());
-  const auto* page_size =
-      declared->GetDescriptor()->FindFieldByName("page_size");
-  declared->GetReflection()->SetInt32(declared.get(), page_size, 0);
+  google::protobuf::DynamicMessageFactory factory;
+  std::unique_ptr<google::protobuf::Message> sent(
+      factory.GetPrototype(wire.declared)->New());
+  sent->GetReflection()->SetInt32(
+      sent.get(), wire.declared->FindFieldByName("page_size"), 0);
+  std::string bytes;
+  ASSERT_TRUE(wire.fields->ToInternal(sent->SerializeAsString(), &bytes));
   v1::ListCustomersRequest ours;
-  wire.fields->ToInternal(*declared, &ours);
+  ASSERT_TRUE(ours.ParseFromString(bytes));
   EXPECT_TRUE(ours.has_page_size());  // 0, set: the default page size
   EXPECT_EQ(ours.page_size(), 0);
+  bytes.clear();
+  ASSERT_TRUE(wire.fields->ToInternal("", &bytes));
   v1::ListCustomersRequest unset;
-  wire.fields->ToInternal(*wire.declared, &unset);
+  ASSERT_TRUE(unset.ParseFromString(bytes));
   EXPECT_FALSE(unset.has_page_size());
 }
 
