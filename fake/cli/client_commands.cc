@@ -200,10 +200,11 @@ int Fault(Client& client, const std::vector<std::string>& args) {
 }
 
 int Calls(Client& client, const std::vector<std::string>& args,
-          const std::string& method) {
+          const ClientOptions& options) {
   if (!args.empty()) return Usage("calls takes no arguments; use --method");
   cv1::ListCallsRequest request;
-  request.set_method(method);
+  request.set_method(options.method);
+  request.set_applied(options.applied);
   request.set_page_size(1000);
   cv1::ListCallsResponse response;
   return client.Call(
@@ -220,7 +221,10 @@ int Calls(Client& client, const std::vector<std::string>& args,
                     << (call.fault_rule().empty()
                             ? ""
                             : "  fault " + call.fault_rule())
-                    << "  " << call.request_json() << "\n";
+                    << (call.outcome() == "answered" ? ""
+                                                     : "  " + call.outcome())
+                    << (call.applied() ? "  applied" : "") << "  "
+                    << call.request_json() << "\n";
         }
       });
 }
@@ -285,7 +289,7 @@ int RunClientCommand(const std::string& command,
         response, [&] { std::cout << response.yaml(); });
   }
   if (command == "fault") return Fault(client, args);
-  if (command == "calls") return Calls(client, args, options.method);
+  if (command == "calls") return Calls(client, args, options);
   if (command == "namespaces") {
     cv1::ListNamespacesResponse response;
     return client.Call(

@@ -18,7 +18,8 @@ struct ClientOptions {
   std::string address;
   std::string ns;
   std::string control_token;
-  std::string method;  // `calls` filter
+  std::string method;    // `calls` filter
+  bool applied = false;  // `calls`: only calls that changed state
   bool json = false;
   absl::Duration timeout = absl::Seconds(5);
 };

@@ -77,6 +77,8 @@ ABSL_FLAG(std::string, addr, "127.0.0.1:50051",
 ABSL_FLAG(std::string, ns, "default",
           "client commands: the namespace to act on (also --ns)");
 ABSL_FLAG(std::string, method, "", "calls: only calls of this method");
+ABSL_FLAG(bool, applied, false,
+          "calls: only calls that changed state (the write took effect)");
 ABSL_FLAG(bool, json, false, "client commands: print JSON for machines");
 ABSL_FLAG(std::string, timeout, "5s", "client commands: how long to wait");
 ABSL_FLAG(bool, help, false, "show this help");
@@ -101,7 +103,8 @@ Commands that steer a running fake (through its control service):
   customer-fake fault list           rules with matched/acted counts
   customer-fake fault remove ID
   customer-fake fault clear
-  customer-fake calls [--method M]   the call journal, oldest first
+  customer-fake calls [--method M] [--applied]
+                                     the call journal, oldest first
   customer-fake namespaces           the namespaces in use
   customer-fake health               exit 0 when SERVING (container probe)
   customer-fake --help               this text
@@ -155,6 +158,7 @@ std::string Usage() {
                                                            "addr",
                                                            "ns",
                                                            "method",
+                                                           "applied",
                                                            "json",
                                                            "timeout"}));
 }
@@ -409,6 +413,7 @@ int main(int argc, char** argv) {
     options.ns = absl::GetFlag(FLAGS_ns);
     options.control_token = absl::GetFlag(FLAGS_control_token);
     options.method = absl::GetFlag(FLAGS_method);
+    options.applied = absl::GetFlag(FLAGS_applied);
     options.json = absl::GetFlag(FLAGS_json);
     if (!absl::ParseDuration(absl::GetFlag(FLAGS_timeout), &options.timeout) ||
         options.timeout <= absl::ZeroDuration()) {

@@ -118,7 +118,7 @@ absl::Status Control::ClearFaultRules(absl::string_view ns) {
 
 absl::StatusOr<Control::CallPage> Control::ListCalls(
     absl::string_view ns, absl::string_view method, int32_t page_size,
-    absl::string_view page_token) {
+    absl::string_view page_token, bool applied_only) {
   constexpr int32_t kDefaultPageSize = 100;
   constexpr int32_t kMaxPageSize = 1000;
   if (page_size < 0) return errors::InvalidPageSize(page_size);
@@ -127,7 +127,8 @@ absl::StatusOr<Control::CallPage> Control::ListCalls(
   // Journal sequences never repeat, so the token is not bound to a
   // generation; it is bound to the namespace and the method filter.
   internal::PageToken expected;
-  expected.set_list(absl::StrCat("calls:", method));
+  expected.set_list(
+      absl::StrCat("calls:", method, applied_only ? ":applied" : ""));
   expected.set_namespace_name(std::string(ns));
   uint64_t after = 0;
   if (!page_token.empty()) {
@@ -137,7 +138,8 @@ absl::StatusOr<Control::CallPage> Control::ListCalls(
   }
   journal::Journal::Page page = (*space)->journal().List(
       method, after,
-      page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize));
+      page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize),
+      applied_only);
   // A page stops early rather than pass the message limit; an entry that
   // alone does not fit is refused by name.
   size_t bytes = 0;

@@ -48,7 +48,8 @@ class Control {
   absl::Status ClearFaultRules(absl::string_view ns);
 
   // Journal entries, oldest first, filtered by method (short or full name,
-  // empty for all). page_size 0 means 100; at most 1000.
+  // empty for all) and, with `applied_only`, to the calls that changed
+  // state. page_size 0 means 100; at most 1000.
   struct CallPage {
     std::vector<model::CallRecord> calls;
     std::string next_page_token;
@@ -56,7 +57,8 @@ class Control {
   absl::StatusOr<CallPage> ListCalls(absl::string_view ns,
                                      absl::string_view method,
                                      int32_t page_size = 0,
-                                     absl::string_view page_token = "");
+                                     absl::string_view page_token = "",
+                                     bool applied_only = false);
   absl::Status ClearCalls(absl::string_view ns);
 
   // NOT_FOUND when there is no such namespace.

@@ -65,7 +65,7 @@ void Journal::Record(model::CallRecord record) {
 }
 
 Journal::Page Journal::List(absl::string_view method, uint64_t after_sequence,
-                            size_t limit) const {
+                            size_t limit, bool applied_only) const {
   Page page;
   absl::MutexLock lock(&mu_);
   // Sequences are contiguous, so the first entry after the cursor is found
@@ -80,6 +80,7 @@ Journal::Page Journal::List(absl::string_view method, uint64_t after_sequence,
         model::ShortMethodName(call.method) != method) {
       continue;
     }
+    if (applied_only && !call.applied) continue;
     if (page.calls.size() == limit) {
       page.more = true;
       break;

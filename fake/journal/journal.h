@@ -37,13 +37,14 @@ class Journal {
   void Record(model::CallRecord record);
 
   // Entries with sequence > after_sequence whose method matches (full name,
-  // short name or empty for all), at most `limit`.
+  // short name or empty for all), only applied ones with `applied_only`, at
+  // most `limit`.
   struct Page {
     std::vector<model::CallRecord> calls;
     bool more = false;
   };
-  Page List(absl::string_view method, uint64_t after_sequence,
-            size_t limit) const;
+  Page List(absl::string_view method, uint64_t after_sequence, size_t limit,
+            bool applied_only = false) const;
   void Clear();
   size_t size() const;
 

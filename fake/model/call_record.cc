@@ -6,6 +6,24 @@
 
 namespace customerfake::model {
 
+absl::string_view CallOutcomeName(CallOutcome outcome) {
+  switch (outcome) {
+    case CallOutcome::kAnswered:
+      return "answered";
+    case CallOutcome::kErrorInjected:
+      return "error_injected";
+    case CallOutcome::kReset:
+      return "reset";
+    case CallOutcome::kConnectionClosed:
+      return "connection_closed";
+    case CallOutcome::kCancelledByClient:
+      return "cancelled_by_client";
+    case CallOutcome::kDeadlineExceeded:
+      return "deadline_exceeded";
+  }
+  return "answered";
+}
+
 std::string CallRecord::RequestJson() const {
   if (request_prototype == nullptr) return "{}";
   std::unique_ptr<google::protobuf::Message> request(request_prototype->New());

@@ -8,10 +8,25 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 
 namespace customerfake::model {
+
+// How a call ended, from the client's side.
+enum class CallOutcome {
+  kAnswered,           // the service's answer (or a canned one)
+  kErrorInjected,      // a fault rule's error instead
+  kReset,              // the HTTP/2 stream was reset
+  kConnectionClosed,   // the connection was closed
+  kCancelledByClient,  // the client cancelled before the answer
+  kDeadlineExceeded,   // the client's deadline passed before the answer
+};
+
+// "answered", "error_injected", "reset", "connection_closed",
+// "cancelled_by_client", "deadline_exceeded".
+absl::string_view CallOutcomeName(CallOutcome outcome);
 
 // One CustomerService call as the fake received and answered it. The request
 // is kept serialized and turned into JSON only when someone reads it.
@@ -30,6 +45,9 @@ struct CallRecord {
   absl::Duration duration;
   int attempt = 1;
   std::optional<absl::Duration> since_previous_attempt;
+  // The handler of a method that writes ran and its effect stands.
+  bool applied = false;
+  CallOutcome outcome = CallOutcome::kAnswered;
 
   std::string RequestJson() const;
 };

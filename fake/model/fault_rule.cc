@@ -24,6 +24,40 @@ void ValidateAction(const FaultAction& action, const MethodInfo* method,
   if (action.hang && action.response_json) {
     problems.push_back({at("hang"), "cannot be combined with response"});
   }
+  if (action.reset_stream && action.close_connection) {
+    problems.push_back(
+        {at("close_connection"),
+         "cannot be combined with reset_stream: a call ends one way"});
+  }
+  // What the client sees instead of an answer leaves nothing to answer with.
+  for (const auto& [set, name] :
+       {std::make_pair(action.reset_stream, "reset_stream"),
+        std::make_pair(action.close_connection, "close_connection")}) {
+    if (!set) continue;
+    if (action.code != absl::StatusCode::kOk) {
+      problems.push_back({at(name),
+                          "cannot be combined with a code: the client gets no "
+                          "answer, only the reset or the closed connection"});
+    }
+    if (action.hang) {
+      problems.push_back({at(name), "cannot be combined with hang"});
+    }
+    if (action.response_json) {
+      problems.push_back({at(name), "cannot be combined with response"});
+    }
+  }
+  if (action.serve_first && action.hang) {
+    problems.push_back(
+        {at("serve_first"),
+         "cannot be combined with hang: a call that never ends is never "
+         "served (use delay to hold the answer back after the write)"});
+  }
+  if (action.serve_first && action.response_json) {
+    problems.push_back(
+        {at("serve_first"),
+         "cannot be combined with response: a canned answer leaves the "
+         "state untouched"});
+  }
   if (!action.response_json) return;
   if (action.code != absl::StatusCode::kOk) {
     problems.push_back({at("response"), "needs code OK"});

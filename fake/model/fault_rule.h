@@ -23,6 +23,15 @@ struct FaultAction {
   bool hang = false;
   // With kOk: the canned response as the response message's JSON form.
   std::optional<std::string> response_json;
+  // Serve the call first (its write takes effect), then answer with the
+  // rest of the action instead: the error, the delay, or one of the two
+  // below. The write stays whatever happens to the answer.
+  bool serve_first = false;
+  // Reset the call's HTTP/2 stream (RST_STREAM) instead of answering.
+  bool reset_stream = false;
+  // Close the client's connection instead of answering; other calls on it
+  // fail as the client library reports a dropped connection.
+  bool close_connection = false;
 };
 
 // Which calls a rule takes, and what happens to them.

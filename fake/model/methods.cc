@@ -1,5 +1,6 @@
 #include "fake/model/methods.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "moia/ridepooling/customer/v1beta1/customer.pb.h"
@@ -19,11 +20,13 @@ const std::vector<MethodInfo>& CustomerServiceMethods() {
           file->FindServiceByName("CustomerService");
       for (int i = 0; i < service->method_count(); ++i) {
         const google::protobuf::MethodDescriptor* method = service->method(i);
+        const bool reads = absl::StartsWith(method->name(), "Get") ||
+                           absl::StartsWith(method->name(), "List");
         out->push_back(
             {method->name(),
              absl::StrCat("/", service->full_name(), "/", method->name()),
              factory->GetPrototype(method->input_type()),
-             factory->GetPrototype(method->output_type())});
+             factory->GetPrototype(method->output_type()), !reads});
       }
     }
     return out;

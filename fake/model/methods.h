@@ -18,6 +18,9 @@ struct MethodInfo {
   std::string full_name;   // "/moia.trip.customer.v1.CustomerService/..."
   const google::protobuf::Message* request_prototype;
   const google::protobuf::Message* response_prototype;
+  // Whether a call that succeeds changes state (Create, Update, Delete,
+  // AddCustomerFlag, RemoveCustomerFlag).
+  bool writes;
 };
 
 const std::vector<MethodInfo>& CustomerServiceMethods();

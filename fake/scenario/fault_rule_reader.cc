@@ -47,7 +47,8 @@ void ReadAction(const YAML::Node& node, const std::string& key,
                 YamlReader& reader, model::FaultAction& action) {
   if (!reader.Map(node, key,
                   {"code", "message", "reason", "error_metadata", "retry_delay",
-                   "delay", "hang", "response"})) {
+                   "delay", "hang", "response", "serve_first", "reset_stream",
+                   "close_connection"})) {
     return;
   }
   for (const auto& entry : node) {
@@ -85,6 +86,12 @@ void ReadAction(const YAML::Node& node, const std::string& key,
       if (auto delay = reader.Duration(value, at)) action.delay = *delay;
     } else if (name == "hang") {
       if (auto hang = reader.Bool(value, at)) action.hang = *hang;
+    } else if (name == "serve_first") {
+      if (auto set = reader.Bool(value, at)) action.serve_first = *set;
+    } else if (name == "reset_stream") {
+      if (auto set = reader.Bool(value, at)) action.reset_stream = *set;
+    } else if (name == "close_connection") {
+      if (auto set = reader.Bool(value, at)) action.close_connection = *set;
     } else if (name == "response") {
       if (!value.IsMap()) {
         reader.Report(value, at,

@@ -69,6 +69,15 @@ void WriteAction(YAML::Emitter& out, const model::FaultAction& action) {
     out << YAML::Key << "delay" << YAML::Value << DurationText(action.delay);
   }
   if (action.hang) out << YAML::Key << "hang" << YAML::Value << true;
+  if (action.serve_first) {
+    out << YAML::Key << "serve_first" << YAML::Value << true;
+  }
+  if (action.reset_stream) {
+    out << YAML::Key << "reset_stream" << YAML::Value << true;
+  }
+  if (action.close_connection) {
+    out << YAML::Key << "close_connection" << YAML::Value << true;
+  }
   if (action.response_json) {
     out << YAML::Key << "response" << YAML::Value;
     WriteJson(out, YAML::Load(*action.response_json));  // JSON is YAML

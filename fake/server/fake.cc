@@ -31,6 +31,9 @@ namespace customerfake {
 
 struct Fake::Impl {
   std::unique_ptr<core::Core> core;
+  // The API listener's connections, for faults that close one; declared
+  // before the servers, so it outlives them.
+  transport::Connections connections;
   std::unique_ptr<control::Control> control;
   // The API's wire format and a service per version (v1, v1beta1).
   std::unique_ptr<wire::ApiSchema> schema;
@@ -92,10 +95,13 @@ std::unique_ptr<transport::Reflection> MakeReflection(
 }
 
 // Builds and starts a server for `services`; `port` receives the bound port.
+// `option` (may be null) adds to the builder.
 std::unique_ptr<grpc::Server> StartServer(
     const std::string& address, int max_message_bytes,
-    const std::vector<grpc::Service*>& services, int* port) {
+    const std::vector<grpc::Service*>& services, int* port,
+    std::unique_ptr<grpc::ServerBuilderOption> option = nullptr) {
   grpc::ServerBuilder builder;
+  if (option != nullptr) builder.SetOption(std::move(option));
   if (!address.empty()) {
     builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
   }
@@ -212,7 +218,7 @@ absl::Status Fake::Impl::LoadSchema(const FakeOptions& options) {
   }
   for (const wire::ServiceWire& service : schema->services()) {
     api_services.push_back(
-        std::make_unique<transport::ApiService>(*core, service));
+        std::make_unique<transport::ApiService>(*core, connections, service));
   }
   return absl::OkStatus();
 }
@@ -234,8 +240,8 @@ absl::Status Fake::Impl::StartGrpc(const FakeOptions& options, int* port,
   reflection = MakeReflection(*schema, std::move(api_names));
   api.push_back(reflection->v1());
   api.push_back(reflection->v1alpha());
-  server =
-      StartServer(options.listen_address, options.max_message_bytes, api, port);
+  server = StartServer(options.listen_address, options.max_message_bytes, api,
+                       port, connections.Option());
   if (server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address));

@@ -8,7 +8,8 @@
 
 namespace customerfake::transport {
 
-ApiService::ApiService(core::Core& core, const wire::ServiceWire& service) {
+ApiService::ApiService(core::Core& core, Connections& connections,
+                       const wire::ServiceWire& service) {
   const errors::Details details = service.rich_errors
                                       ? errors::Details::kRich
                                       : errors::Details::kCodesOnly;
@@ -23,11 +24,12 @@ ApiService::ApiService(core::Core& core, const wire::ServiceWire& service) {
         index++,
         new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer,
                                                  grpc::ByteBuffer>(
-            [&core, &method, handler, details](
+            [&core, &connections, &method, handler, details](
                 grpc::CallbackServerContext* context,
                 const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-              auto* reactor = new CallReactor(core, context, method, handler,
-                                              details, request, response);
+              auto* reactor =
+                  new CallReactor(core, connections, context, method, handler,
+                                  details, request, response);
               reactor->Start();
               return reactor;
             }));

@@ -4,6 +4,7 @@
 #include <grpcpp/impl/service_type.h>
 
 #include "fake/core/core.h"
+#include "fake/transport/connection_faults.h"
 #include "fake/wire/api_schema.h"
 
 namespace customerfake::transport {
@@ -14,8 +15,10 @@ namespace customerfake::transport {
 // bundled files and an integrator's official ones (see wire::ApiSchema).
 class ApiService final : public grpc::Service {
  public:
-  // `service` must outlive this (the names of its methods are used as is).
-  ApiService(core::Core& core, const wire::ServiceWire& service);
+  // `service` and `connections` must outlive this (the names of its
+  // methods are used as is).
+  ApiService(core::Core& core, Connections& connections,
+             const wire::ServiceWire& service);
 };
 
 }  // namespace customerfake::transport

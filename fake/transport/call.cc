@@ -36,12 +36,14 @@ absl::Status FaultStatus(const model::FaultAction& action) {
 
 }  // namespace
 
-CallReactor::CallReactor(core::Core& core, grpc::CallbackServerContext* context,
+CallReactor::CallReactor(core::Core& core, Connections& connections,
+                         grpc::CallbackServerContext* context,
                          const wire::MethodWire& wire,
                          handlers::AnyHandler handler, errors::Details details,
                          const grpc::ByteBuffer* request,
                          grpc::ByteBuffer* response)
     : core_(core),
+      connections_(connections),
       context_(context),
       wire_(wire),
       handler_(handler),
@@ -112,22 +114,33 @@ void CallReactor::Start() {
   if (absl::Status auth = CheckAuth(baseline_->settings, record_.metadata,
                                     core_.access_tokens());
       !auth.ok()) {
-    Complete(std::move(auth));
+    Complete(std::move(auth), model::CallOutcome::kAnswered);
     return;
   }
   fault_ = ns_->DecideFault(
       faults::CallView(record_.method, &record_.metadata, request_.get()));
   if (!fault_) {
-    Serve();
+    Respond();
     return;
   }
   record_.fault_rule = fault_->rule_id;
   const model::FaultAction& action = fault_->action;
+  if (action.serve_first) RunHandler();
   if (action.hang || action.delay > absl::ZeroDuration()) {
-    if (!BeginWait(action)) Complete(absl::CancelledError("call cancelled"));
+    if (!BeginWait(action)) {
+      Complete(absl::CancelledError("call cancelled"),
+               model::CallOutcome::kCancelledByClient);
+    }
     return;
   }
-  Serve();
+  Respond();
+}
+
+void CallReactor::RunHandler() {
+  handlers::RequestContext ctx{*ns_, baseline_->settings, core_.tokens(),
+                               core_.max_response_bytes()};
+  served_ = handler_(ctx, *request_, response_.get());
+  record_.applied = served_->ok() && wire_.method->writes;
 }
 
 bool CallReactor::BeginWait(const model::FaultAction& action) {
@@ -138,48 +151,60 @@ bool CallReactor::BeginWait(const model::FaultAction& action) {
     return true;
   }
   delaying_ = true;
-  alarm_.Set(absl::ToChronoTime(absl::Now() + action.delay),
-             [this](bool fired) {
-               {
-                 absl::MutexLock alarm_lock(&mu_);
-                 delaying_ = false;
-               }
-               if (fired) {
-                 Serve();
-               } else {
-                 Complete(absl::CancelledError("call cancelled"));
-               }
-             });
+  delay_ = std::make_unique<grpc::Alarm>();
+  delay_->Set(absl::ToChronoTime(absl::Now() + action.delay),
+              [this](bool fired) {
+                bool cancelled;
+                {
+                  absl::MutexLock alarm_lock(&mu_);
+                  delaying_ = false;
+                  cancelled = cancelled_;
+                }
+                // A client that gave up is never served, even when its
+                // cancellation and the alarm cross.
+                if (fired && !cancelled) {
+                  Respond();
+                } else {
+                  Complete(absl::CancelledError("call cancelled"),
+                           model::CallOutcome::kCancelledByClient);
+                }
+              });
   return true;
 }
 
-void CallReactor::Serve() {
-  if (fault_ && fault_->action.code != absl::StatusCode::kOk) {
-    Complete(FaultStatus(fault_->action));
+void CallReactor::Respond() {
+  if (!fault_) {
+    RunHandler();
+    Complete(*served_, model::CallOutcome::kAnswered);
     return;
   }
-  if (fault_ && fault_->action.response_json) {
+  const model::FaultAction& action = fault_->action;
+  if (action.reset_stream || action.close_connection) {
+    EndWithoutAnswer(action.close_connection);
+    return;
+  }
+  if (action.code != absl::StatusCode::kOk) {
+    Complete(FaultStatus(action), model::CallOutcome::kErrorInjected);
+    return;
+  }
+  if (action.response_json) {
     // Validated when the rule was added.
-    (void)google::protobuf::util::JsonStringToMessage(
-        *fault_->action.response_json, response_.get());
-    Complete(absl::OkStatus());
+    (void)google::protobuf::util::JsonStringToMessage(*action.response_json,
+                                                      response_.get());
+    Complete(absl::OkStatus(), model::CallOutcome::kAnswered);
     return;
   }
-  handlers::RequestContext ctx{*ns_, baseline_->settings, core_.tokens(),
-                               core_.max_response_bytes()};
-  Complete(handler_(ctx, *request_, response_.get()));
+  if (!served_) RunHandler();
+  Complete(*served_, model::CallOutcome::kAnswered);
 }
 
-void CallReactor::Complete(absl::Status status) {
+bool CallReactor::Record(const absl::Status& status,
+                         model::CallOutcome outcome) {
   {
     absl::MutexLock lock(&mu_);
-    if (done_) return;
+    if (done_) return false;
     done_ = true;
     hanging_ = false;
-  }
-  if (status.code() == absl::StatusCode::kCancelled &&
-      context_->deadline() <= std::chrono::system_clock::now()) {
-    status = absl::DeadlineExceededError("the client's deadline expired");
   }
   const absl::Duration duration = core_.clock().Now() - record_.arrival;
   if (core_.log().enabled()) {
@@ -193,14 +218,54 @@ void CallReactor::Complete(absl::Status status) {
     record_.reason = errors::ReasonOf(status);
     record_.message = std::string(status.message());
     record_.duration = duration;
+    record_.outcome = outcome;
     ns_->journal().Record(std::move(record_));
   }
+  return true;
+}
+
+void CallReactor::Complete(absl::Status status, model::CallOutcome outcome) {
+  // A client whose deadline passes cancels the call itself, and its
+  // cancellation can arrive a little before the deadline as the server
+  // reckons it (from grpc-timeout, counted from arrival).
+  constexpr auto kDeadlineSkew = std::chrono::milliseconds(50);
+  if (status.code() == absl::StatusCode::kCancelled &&
+      outcome == model::CallOutcome::kCancelledByClient &&
+      context_->deadline() <=
+          std::chrono::system_clock::now() + kDeadlineSkew) {
+    status = absl::DeadlineExceededError("the client's deadline expired");
+    outcome = model::CallOutcome::kDeadlineExceeded;
+  }
+  if (!Record(status, outcome)) return;
   if (!status.ok()) {
     Finish(errors::ToGrpcStatus(status, baseline_->settings.error_domain,
                                 details_));
     return;
   }
   Finish(WriteResponse());
+}
+
+void CallReactor::EndWithoutAnswer(bool close_connection) {
+  // An in-process call has no connection of its own: its stream is reset.
+  if (close_connection && connections_.Close(context_->peer())) {
+    if (Record(absl::UnavailableError("connection closed by a fault rule"),
+               model::CallOutcome::kConnectionClosed)) {
+      Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection closed"));
+    }
+    return;
+  }
+  if (!Record(absl::InternalError(
+                  "stream reset by a fault rule (RST_STREAM INTERNAL_ERROR)"),
+              model::CallOutcome::kReset)) {
+    return;
+  }
+  // gRPC's core resets a stream only from a thread it runs: an alarm that
+  // fires at once hands over to one.
+  reset_ = std::make_unique<grpc::Alarm>();
+  reset_->Set(std::chrono::system_clock::now(), [this](bool /*fired*/) {
+    ResetStream(*context_);
+    Finish(grpc::Status(grpc::StatusCode::INTERNAL, "stream reset"));
+  });
 }
 
 grpc::Status CallReactor::WriteResponse() {
@@ -229,9 +294,12 @@ void CallReactor::OnCancel() {
     hanging = hanging_;
     delaying = delaying_;
   }
-  if (hanging) Complete(absl::CancelledError("call cancelled"));
+  if (hanging) {
+    Complete(absl::CancelledError("call cancelled"),
+             model::CallOutcome::kCancelledByClient);
+  }
   // The alarm's callback runs with fired == false and completes the call.
-  if (delaying) alarm_.Cancel();
+  if (delaying) delay_->Cancel();
 }
 
 void CallReactor::OnDone() {

@@ -19,6 +19,7 @@
 #include "fake/journal/journal.h"
 #include "fake/model/methods.h"
 #include "fake/transport/auth.h"
+#include "fake/transport/connection_faults.h"
 #include "fake/wire/api_schema.h"
 
 namespace customerfake::transport {
@@ -26,12 +27,19 @@ namespace customerfake::transport {
 // One CustomerService call from arrival to answer: reads the request in the
 // declared wire format into the fake's own message, resolves the namespace,
 // checks auth, consults the fault rules once, runs the handler, records the
-// journal entry and writes the answer in the declared format. Delays wait
-// on a gRPC alarm and hangs wait for the client's cancellation, so neither
-// holds a server thread.
+// journal entry and writes the answer in the declared format.
+//
+// A fault rule's action decides what happens around the handler: an error,
+// a canned answer, a delay, a hang, a reset stream or a closed connection
+// instead of the answer. Without serve_first the handler runs only after
+// any delay, and not at all when the client gives up first; with it, the
+// handler runs on arrival and its write stays whatever happens to the
+// answer. Delays wait on a gRPC alarm and hangs wait for the client's
+// cancellation, so neither holds a server thread.
 class CallReactor : public grpc::ServerUnaryReactor {
  public:
-  CallReactor(core::Core& core, grpc::CallbackServerContext* context,
+  CallReactor(core::Core& core, Connections& connections,
+              grpc::CallbackServerContext* context,
               const wire::MethodWire& wire, handlers::AnyHandler handler,
               errors::Details details, const grpc::ByteBuffer* request,
               grpc::ByteBuffer* response);
@@ -45,16 +53,25 @@ class CallReactor : public grpc::ServerUnaryReactor {
  private:
   // The request's bytes into request_; false when they do not parse.
   bool ReadRequest();
+  // Runs the handler once; a successful write marks the call applied.
+  void RunHandler();
   // Waits for a delay's alarm or, for a hang, the client's cancellation;
   // false when the call is cancelled already.
   bool BeginWait(const model::FaultAction& action);
-  // After any delay: the fault's answer, or the handler's.
-  void Serve();
-  void Complete(absl::Status status);
+  // After any wait: the answer the fault rule scripts, or the handler's.
+  void Respond();
+  // Ends the call with `status`; the journal says `outcome` (a cancelled
+  // call says how: by the client, or past its deadline).
+  void Complete(absl::Status status, model::CallOutcome outcome);
+  // Ends the call without an answer: a reset stream or a closed connection.
+  void EndWithoutAnswer(bool close_connection);
+  // Marks the call done (once) and records it; false when it was done.
+  bool Record(const absl::Status& status, model::CallOutcome outcome);
   // response_ into the response's bytes, in the declared wire format.
   grpc::Status WriteResponse();
 
   core::Core& core_;
+  Connections& connections_;
   grpc::CallbackServerContext* const context_;
   const wire::MethodWire& wire_;
   const handlers::AnyHandler handler_;
@@ -69,7 +86,11 @@ class CallReactor : public grpc::ServerUnaryReactor {
   std::shared_ptr<const state::Baseline> baseline_;
   model::CallRecord record_;
   std::optional<faults::Decision> fault_;
-  grpc::Alarm alarm_;
+  // The handler's status, once it ran.
+  std::optional<absl::Status> served_;
+  // Made only for a call that waits: a delay, and the hop to reset a stream.
+  std::unique_ptr<grpc::Alarm> delay_;
+  std::unique_ptr<grpc::Alarm> reset_;
 
   absl::Mutex mu_;
   bool done_ ABSL_GUARDED_BY(mu_) = false;

@@ -67,6 +67,9 @@ void ToProto(const model::FaultAction& action, cv1::FaultAction* out) {
     out->set_delay(DurationText(action.delay));
   }
   out->set_hang(action.hang);
+  out->set_serve_first(action.serve_first);
+  out->set_reset_stream(action.reset_stream);
+  out->set_close_connection(action.close_connection);
   if (action.response_json) {
     (void)google::protobuf::util::JsonStringToMessage(*action.response_json,
                                                       out->mutable_response());
@@ -121,6 +124,8 @@ void ToProto(const model::CallRecord& record, cv1::Call* out) {
     *out->mutable_since_previous_attempt() =
         ToProto(*record.since_previous_attempt);
   }
+  out->set_applied(record.applied);
+  out->set_outcome(std::string(model::CallOutcomeName(record.outcome)));
 }
 
 }  // namespace
@@ -244,7 +249,7 @@ grpc::ServerUnaryReactor* ControlService::ListCalls(
     cv1::ListCallsResponse* response) {
   return Answer(context, [&](const std::string& ns) -> absl::Status {
     auto page = control_.ListCalls(ns, request->method(), request->page_size(),
-                                   request->page_token());
+                                   request->page_token(), request->applied());
     if (!page.ok()) return page.status();
     for (const model::CallRecord& call : page->calls) {
       ToProto(call, response->add_calls());
