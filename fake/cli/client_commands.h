@@ -21,6 +21,13 @@ struct ClientOptions {
   std::string method;  // `calls` filter
   bool json = false;
   absl::Duration timeout = absl::Seconds(5);
+  // TLS, trusting the CA certificates of tls_ca_pem (read from
+  // tls_ca_source, "--tls-ca FILE", named in messages).
+  bool tls = false;
+  std::string tls_ca_pem;
+  std::string tls_ca_source;
+  // The name the server's certificate must cover, when not the address's.
+  std::string tls_server_name;
 };
 
 // `customer-fake COMMAND ARGS...` for the commands that talk to a running
