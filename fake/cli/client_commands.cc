@@ -141,12 +141,15 @@ class Client {
       return "";
     }
     if (absl::StrContains(message, "wrong version number")) {
-      return "the fake does not answer TLS: is it serving plaintext? Then "
-             "connect without --tls-ca";
+      return absl::StrCat(
+          "the fake does not answer TLS: is it serving plaintext? Then "
+          "connect without ",
+          options_.tls_ca_flag);
     }
     if (absl::StrContains(message, "certificate verify failed")) {
-      return absl::StrCat("the fake's certificate is not signed by the CA of ",
-                          options_.tls_ca_source, ", or has expired");
+      return absl::StrCat("the fake's certificate is not signed by the CA in ",
+                          options_.tls_ca_file, " (", options_.tls_ca_flag,
+                          "), or has expired");
     }
     if (absl::StrContains(message, "not in peer certificate")) {
       return "the fake's certificate does not cover the name connected to: "

@@ -427,7 +427,8 @@ absl::Status ClientTls(customerfake::cli::ClientOptions& options) {
   }
   options.tls = true;
   options.tls_ca_pem = *std::move(pem);
-  options.tls_ca_source = absl::StrCat(FlagRef(ca_flag), " ", ca);
+  options.tls_ca_file = ca;
+  options.tls_ca_flag = FlagRef(ca_flag);
   return absl::OkStatus();
 }
 

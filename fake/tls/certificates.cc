@@ -1,12 +1,14 @@
 #include "fake/tls/certificates.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -435,9 +437,24 @@ absl::StatusOr<SelfSigned> EnsureSelfSigned(const SelfSignedOptions& options) {
     }
     if (!known) hosts.push_back(host);
   }
-  if (::mkdir(options.dir.c_str(), 0755) != 0 && errno != EEXIST) {
+  std::error_code error;
+  std::filesystem::create_directories(options.dir, error);
+  if (error) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "cannot create the folder ", options.dir, ": ", std::strerror(errno)));
+        "cannot create the folder ", options.dir, ": ", error.message()));
+  }
+  // Fakes started at once on the same folder (a parallel test suite) take
+  // turns: the first makes the files, the others reuse them.
+  const std::string lock_file = absl::StrCat(options.dir, "/.lock");
+  int lock = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write ", lock_file, ": ", std::strerror(errno)));
+  }
+  std::unique_ptr<int, void (*)(int*)> unlock(&lock, [](int* fd) {
+    ::close(*fd);  // releases the flock
+  });
+  while (::flock(lock, LOCK_EX) != 0 && errno == EINTR) {
   }
 
   SelfSigned result;

@@ -40,7 +40,8 @@ struct SelfSignedFiles {
 };
 
 struct SelfSignedOptions {
-  // Created (0755) when missing.
+  // Created with its parents when missing; holds a `.lock` file, so that
+  // fakes started at once on the same folder make the files only once.
   std::string dir;
   // Names the server certificate covers besides kDefaultHosts: DNS names
   // (wildcards allowed) or IPv4/IPv6 addresses.

@@ -194,8 +194,8 @@ class SelfSignedTlsTest(unittest.TestCase):
         self.assertEqual(result.returncode, 3, result.stderr)
         self.assertIn("certificate verify failed", result.stderr)
         self.assertTrue(result.stderr.endswith(
-            f"; the fake's certificate is not signed by the CA of --tls-ca "
-            f"{self.other_ca_file}, or has expired\n"), result.stderr)
+            f"; the fake's certificate is not signed by the CA in {self.other_ca_file} "
+            "(--tls-ca), or has expired\n"), result.stderr)
 
     def test_cli_with_a_name_the_certificate_does_not_cover_says_so(self):
         result = run_binary("health", "--addr", self.fake.address, "--tls-ca", self.ca_file,
@@ -246,7 +246,7 @@ class SelfSignedFilesTest(unittest.TestCase):
         make_self_signed(self.tls_dir)
         modes = {name: stat.S_IMODE(os.stat(self.file(name)).st_mode)
                  for name in sorted(os.listdir(self.tls_dir))}
-        self.assertEqual(modes, {"ca-key.pem": 0o600, "ca.pem": 0o644,
+        self.assertEqual(modes, {".lock": 0o600, "ca-key.pem": 0o600, "ca.pem": 0o644,
                                  "server-key.pem": 0o600, "server.pem": 0o644})
 
     def test_a_later_start_reuses_them_and_a_new_host_gets_a_new_server_certificate(self):

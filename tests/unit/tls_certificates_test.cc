@@ -16,6 +16,8 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "fake/tls/certificates.h"
 #include "gmock/gmock.h"
@@ -274,6 +276,29 @@ TEST_F(SelfSignedTest, BadHostNamesAreRefused) {
                 HasSubstr("use a DNS name or an IP address"));
   }
   EXPECT_FALSE(std::filesystem::exists(options_.dir));
+}
+
+TEST_F(SelfSignedTest, FakesStartingAtOnceMakeTheFilesOnce) {
+  std::vector<SelfSigned> made(4);
+  std::vector<std::thread> starts;
+  for (SelfSigned& one : made) {
+    starts.emplace_back([this, &one] { one = Ensure(); });
+  }
+  for (std::thread& start : starts) start.join();
+  int made_all = 0;
+  for (const SelfSigned& one : made) {
+    made_all += one.made == Made::kAll;
+    EXPECT_NE(one.made, Made::kServerCertificate);
+    EXPECT_EQ(one.cert_pem, Read(files_.server_cert));
+  }
+  EXPECT_EQ(made_all, 1);
+  EXPECT_EQ(Ensure().made, Made::kNothing);
+}
+
+TEST_F(SelfSignedTest, MissingParentFoldersAreMade) {
+  options_.dir = root_ + "/a/b/tls";
+  EXPECT_EQ(Ensure().made, Made::kAll);
+  EXPECT_TRUE(std::filesystem::exists(options_.dir + "/ca.pem"));
 }
 
 TEST_F(SelfSignedTest, AFolderThatCannotBeMadeFailsNamingIt) {
