@@ -5,6 +5,7 @@
 // that runs before gRPC sees a certificate.
 #include <openssl/bio.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "fake/tls/certificates.h"
+#include "fake/tls/server_context.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -353,6 +355,31 @@ TEST_F(KeyPairTest, CheckCertificatesWantsACertificate) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(CheckCertificates("").message()),
               StartsWith("not a PEM certificate"));
+}
+
+// The token endpoint's TLS context (httplib::SSLServer).
+TEST_F(KeyPairTest, UseKeyPairSetsUpAServerContext) {
+  SelfSigned made = Ensure();
+  auto context = [] {
+    return std::unique_ptr<SSL_CTX, void (*)(SSL_CTX*)>(
+        SSL_CTX_new(TLS_server_method()), &SSL_CTX_free);
+  };
+  auto good = context();
+  EXPECT_TRUE(UseKeyPair(*good, made.cert_pem, made.key_pem).ok());
+  EXPECT_EQ(SSL_CTX_get_min_proto_version(good.get()), TLS1_2_VERSION);
+  auto chained = context();
+  EXPECT_TRUE(
+      UseKeyPair(*chained, made.cert_pem + Read(files_.ca_cert), made.key_pem)
+          .ok());
+  auto mismatched = context();
+  absl::Status status =
+      UseKeyPair(*mismatched, made.cert_pem, Read(files_.ca_key));
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()),
+              StartsWith("the private key does not fit the certificate"));
+  auto junk = context();
+  EXPECT_THAT(std::string(UseKeyPair(*junk, "junk", made.key_pem).message()),
+              StartsWith("the certificate is not a PEM certificate"));
 }
 
 }  // namespace
