@@ -79,8 +79,10 @@ class SelfSignedTlsTest(unittest.TestCase):
         cls.dir = tempfile.mkdtemp(prefix="customer-fake-tls-")
         cls.tls_dir = os.path.join(cls.dir, "tls")
         cls.ca_file = os.path.join(cls.tls_dir, "ca.pem")
+        cls.addClassCleanup(shutil.rmtree, cls.dir)
         cls.fake = FakeProcess("--tls-self-signed", cls.tls_dir,
                                "--oauth-listen", "127.0.0.1:0", "--log-level", "off")
+        cls.addClassCleanup(cls.fake.stop)  # also when setUpClass fails below
         line = cls.fake.next_line()
         assert line.startswith("oauth on "), line
         cls.oauth = line[len("oauth on "):]
@@ -92,7 +94,6 @@ class SelfSignedTlsTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         code = cls.fake.stop()
-        shutil.rmtree(cls.dir)
         assert code == 0, f"fake exit code {code}; stderr:\n{cls.fake.stderr()}"
 
     def channel(self, address=None, ca=None):
@@ -277,15 +278,12 @@ class TlsStartFailureTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="customer-fake-tls-")
+        cls.addClassCleanup(shutil.rmtree, cls.dir)
         cls.tls_dir = os.path.join(cls.dir, "tls")
         make_self_signed(cls.tls_dir)
         cls.cert = os.path.join(cls.tls_dir, "server.pem")
         cls.key = os.path.join(cls.tls_dir, "server-key.pem")
         cls.other_key = os.path.join(cls.tls_dir, "ca-key.pem")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.dir)
 
     def refused(self, *args, env=None):
         result = run_binary("serve", "--listen", "127.0.0.1:0", *args, env=env)
@@ -296,15 +294,15 @@ class TlsStartFailureTest(unittest.TestCase):
 
     def test_a_certificate_and_its_key_serve(self):
         fake = FakeProcess("--tls-cert", self.cert, "--tls-key", self.key)
+        self.addCleanup(fake.stop)  # also when an assertion fails
         line = f"customer-fake: TLS on the API port; certificate {self.cert}\n"
         self.assertIn(line, stderr_with(fake, line))
         channel = tls_channel(fake.address, read(os.path.join(self.tls_dir, "ca.pem"), "rb"))
-        try:
-            call(customer_pb2_grpc.CustomerServiceStub(channel), "ListCustomers",
-                 customer_pb2.ListCustomersRequest(), bearer("t"))
-        finally:
-            channel.close()
-            self.assertEqual(fake.stop(), 0, fake.stderr())
+        self.addCleanup(channel.close)
+        call(customer_pb2_grpc.CustomerServiceStub(channel), "ListCustomers",
+             customer_pb2.ListCustomersRequest(), bearer("t"))
+        channel.close()
+        self.assertEqual(fake.stop(), 0, fake.stderr())
 
     def test_a_missing_key_file(self):
         missing = os.path.join(self.dir, "missing-key.pem")
