@@ -62,9 +62,18 @@ ENV CUSTOMER_FAKE_LISTEN=0.0.0.0:50051 \
 # /state is writable by the fake's user: mount a volume there and set
 # CUSTOMER_FAKE_STATE_FILE=/state/state.yaml to keep the sandbox's state.
 # The OAuth token endpoint: CUSTOMER_FAKE_OAUTH_LISTEN=0.0.0.0:8080.
+# TLS: CUSTOMER_FAKE_TLS_SELF_SIGNED=/state/tls makes (and on later starts
+# with a volume there, reuses) a CA and a certificate for localhost,
+# 127.0.0.1 and ::1 in /state/tls; clients trust /state/tls/ca.pem
+# (CUSTOMER_FAKE_TLS_HOST adds the names they dial). Or mount your own:
+# CUSTOMER_FAKE_TLS_CERT, CUSTOMER_FAKE_TLS_KEY, and CUSTOMER_FAKE_TLS_CA for
+# the health check (CUSTOMER_FAKE_TLS_SERVER_NAME when the certificate does
+# not cover 127.0.0.1).
 EXPOSE 50051 8080
 STOPSIGNAL SIGTERM
-# grpc.health.v1 on the port CUSTOMER_FAKE_LISTEN names.
+# grpc.health.v1 on the port CUSTOMER_FAKE_LISTEN names; over TLS when the
+# fake serves it, since the command reads the same CUSTOMER_FAKE_TLS_*
+# variables (the self-signed folder's ca.pem, or CUSTOMER_FAKE_TLS_CA).
 HEALTHCHECK --interval=2s --timeout=3s --start-period=10s --retries=3 \
   CMD customer-fake health --addr "127.0.0.1:${CUSTOMER_FAKE_LISTEN##*:}" --timeout 2s || exit 1
 LABEL org.opencontainers.image.title="customer-fake" \

@@ -33,10 +33,12 @@ endif()
 
 # Only the public headers, under the project's own folder so that nothing
 # clashes in a shared prefix: the embedding class and its options, the
-# control operations, the testing helpers, the model types they name, and
-# the generated CustomerService stubs. examples/cpp builds against them.
+# control operations, the testing helpers, the model types they name, the
+# certificates for FakeOptions::tls, and the generated CustomerService
+# stubs. examples/cpp builds against them.
 set(CUSTOMER_FAKE_PUBLIC_HEADERS
   server/fake.h control/control.h testing/fake_test.h errors/error_info.h
+  tls/certificates.h
   model/call_record.h model/clock.h model/customer.h model/fault_rule.h
   model/limits.h model/logging.h model/scenario.h model/settings.h)
 foreach(header ${CUSTOMER_FAKE_PUBLIC_HEADERS})

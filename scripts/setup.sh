@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-14 clang-format
   libfuzzer-14-dev libclang-rt-14-dev
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev libprotoc-dev protobuf-compiler
-  libabsl-dev libyaml-cpp-dev libgtest-dev libgmock-dev libcpp-httplib-dev
+  libabsl-dev libyaml-cpp-dev libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev
   python3 python3-grpcio python3-protobuf
   nghttp2-client
 )

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs the Node/TypeScript (nice-grpc + ts-proto) and buf curl clients
-# against one customer-fake process.
+# against customer-fake processes.
 #
 #   tests/clients.sh BINARY
 #
 # Installs tests/node's locked packages (npm ci) when node_modules is missing
 # or was installed from another package-lock.json, generates and compiles
 # the TypeScript definitions, starts `BINARY serve --listen 127.0.0.1:0`,
-# runs tests/node (node --test) and tests/buf/guide.sh, stops the fake with
-# SIGTERM and checks that it exits 0. Ends with `N passed, N failed`; exit
-# status 1 when anything failed.
+# runs tests/node/guide.test.ts (node --test) and tests/buf/guide.sh, stops
+# the fake with SIGTERM and checks that it exits 0; then the same with a fake
+# serving TLS (--tls-self-signed) and tests/node/tls.test.ts, which trusts
+# its ca.pem. Ends with `N passed, N failed`; exit status 1 when anything
+# failed.
 set -uo pipefail
 
 if [[ $# -ne 1 || ! -x "$1" ]]; then
@@ -63,42 +65,81 @@ if ! bash "$NODE_DIR/gen.sh" >"$WORK/gen.log" 2>&1; then
 fi
 
 # --- the fake ----------------------------------------------------------------
-mkfifo "$WORK/stdout"
-"$BINARY" serve --listen 127.0.0.1:0 <"/dev/null" >"$WORK/stdout" 2>"$WORK/fake.err" &
-FAKE_PID=$!
-exec 3<"$WORK/stdout"
-first=
-read -r -t 10 -u 3 first
-# Keep draining the fake's stdout so it never blocks on a full pipe.
-cat <&3 >"$WORK/fake.out" &
-exec 3<&-
-if [[ "$first" != "listening on "* ]]; then
-  echo "not ok - the fake starts: first line '$first'"; sed 's/^/    /' "$WORK/fake.err"
-  fail 1; finish
-fi
-ADDRESS=${first#listening on }
-echo "# customer-fake listening on $ADDRESS"
+# Starts `BINARY serve --listen 127.0.0.1:0 ARGS...`; sets FAKE_PID and
+# ADDRESS, or counts a failure and returns 1.
+start_fake() {
+  rm -f "$WORK/stdout"
+  mkfifo "$WORK/stdout"
+  "$BINARY" serve --listen 127.0.0.1:0 "$@" <"/dev/null" >"$WORK/stdout" 2>"$WORK/fake.err" &
+  FAKE_PID=$!
+  exec 3<"$WORK/stdout"
+  local first=
+  read -r -t 10 -u 3 first
+  # Keep draining the fake's stdout so it never blocks on a full pipe.
+  cat <&3 >"$WORK/fake.out" &
+  exec 3<&-
+  if [[ "$first" != "listening on "* ]]; then
+    echo "not ok - the fake starts${*:+ ($*)}: first line '$first'"; sed 's/^/    /' "$WORK/fake.err"
+    fail 1; return 1
+  fi
+  ADDRESS=${first#listening on }
+  echo "# customer-fake${*:+ $*} listening on $ADDRESS"
+}
+
+# SIGTERM: the fake exits 0 (within 10 s).
+stop_fake() {
+  local what=$1
+  kill -TERM "$FAKE_PID"
+  for _ in $(seq 100); do
+    kill -0 "$FAKE_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$FAKE_PID" 2>/dev/null; then
+    echo "not ok - $what exits within 10 s of SIGTERM"; fail 1
+  else
+    wait "$FAKE_PID"
+    local code=$?
+    if [[ $code -eq 0 ]]; then
+      echo "ok - $what exits 0 on SIGTERM"; pass 1
+    else
+      echo "not ok - $what exits 0 on SIGTERM: exit code $code"
+      sed 's/^/    /' "$WORK/fake.err"; fail 1
+    fi
+  fi
+  FAKE_PID=
+}
+
+# node --test on one compiled test file (variables for it before the name),
+# counted from its TAP output.
+run_node() {
+  local file=$1; shift
+  echo "# node --test tests/node/${file%.js}.ts"
+  (cd "$NODE_DIR" && env "$@" timeout 60 node --test \
+     --test-reporter=spec --test-reporter-destination=stdout \
+     --test-reporter=tap --test-reporter-destination="$WORK/node.tap" \
+     "gen/js/$file") 2>&1 | sed 's/^/  /'
+  local node_rc=${PIPESTATUS[0]}
+  tap_count() { sed -n "s/^# $1 \([0-9]*\)\$/\1/p" "$WORK/node.tap" 2>/dev/null | tail -1; }
+  local node_pass node_fail node_cancelled
+  node_pass=$(tap_count pass)
+  node_fail=$(tap_count fail)
+  node_cancelled=$(tap_count cancelled)
+  if [[ -z "$node_pass" || -z "$node_fail" ]]; then
+    echo "not ok - node --test $file ended without counts (exit code $node_rc)"
+    fail 1
+  else
+    pass "$node_pass"; fail $((node_fail + ${node_cancelled:-0}))
+    if [[ $node_rc -ne 0 && $((node_fail + ${node_cancelled:-0})) -eq 0 ]]; then
+      echo "not ok - node --test $file exit code $node_rc"; fail 1
+    fi
+  fi
+  rm -f "$WORK/node.tap"
+}
+
+start_fake || finish
 
 # --- Node: nice-grpc with ts-proto definitions -------------------------------
-echo "# node --test tests/node/guide.test.ts"
-(cd "$NODE_DIR" && FAKE_ADDRESS="$ADDRESS" timeout 60 node --test \
-   --test-reporter=spec --test-reporter-destination=stdout \
-   --test-reporter=tap --test-reporter-destination="$WORK/node.tap" \
-   gen/js/guide.test.js) 2>&1 | sed 's/^/  /'
-node_rc=${PIPESTATUS[0]}
-tap_count() { sed -n "s/^# $1 \([0-9]*\)\$/\1/p" "$WORK/node.tap" 2>/dev/null | tail -1; }
-node_pass=$(tap_count pass)
-node_fail=$(tap_count fail)
-node_cancelled=$(tap_count cancelled)
-if [[ -z "$node_pass" || -z "$node_fail" ]]; then
-  echo "not ok - node --test ended without counts (exit code $node_rc)"
-  fail 1
-else
-  pass "$node_pass"; fail $((node_fail + ${node_cancelled:-0}))
-  if [[ $node_rc -ne 0 && $((node_fail + ${node_cancelled:-0})) -eq 0 ]]; then
-    echo "not ok - node --test exit code $node_rc"; fail 1
-  fi
-fi
+run_node guide.test.js FAKE_ADDRESS="$ADDRESS"
 
 # --- buf curl through server reflection --------------------------------------
 echo "# tests/buf/guide.sh"
@@ -116,23 +157,13 @@ else
   fail 1
 fi
 
-# --- SIGTERM: the fake exits 0 -----------------------------------------------
-kill -TERM "$FAKE_PID"
-for _ in $(seq 100); do
-  kill -0 "$FAKE_PID" 2>/dev/null || break
-  sleep 0.1
-done
-if kill -0 "$FAKE_PID" 2>/dev/null; then
-  echo "not ok - the fake exits within 10 s of SIGTERM"; fail 1
-else
-  wait "$FAKE_PID"
-  code=$?
-  if [[ $code -eq 0 ]]; then
-    echo "ok - the fake exits 0 on SIGTERM"; pass 1
-  else
-    echo "not ok - the fake exits 0 on SIGTERM: exit code $code"
-    sed 's/^/    /' "$WORK/fake.err"; fail 1
-  fi
+stop_fake "the fake"
+
+# --- Node over TLS: the client trusts the self-signed fake's ca.pem ----------
+if start_fake --tls-self-signed "$WORK/tls"; then
+  # By name, as integrators dial MOIA: the certificate covers localhost.
+  run_node tls.test.js FAKE_TLS_ADDRESS="localhost:${ADDRESS##*:}" \
+    FAKE_TLS_CA="$WORK/tls/ca.pem"
+  stop_fake "the TLS fake"
 fi
-FAKE_PID=
 finish

@@ -1,14 +1,17 @@
 #include "fake/cli/client_commands.h"
 
+#include <grpc/support/log.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "customerfake/control/v1/control.grpc.pb.h"
@@ -27,10 +30,21 @@ constexpr absl::string_view kCommands[] = {
 
 // The fake decides how big an answer may be (--max-message-bytes); the
 // client takes whatever it sends, so `export` works with a raised limit.
-grpc::ChannelArguments ChannelArguments() {
+grpc::ChannelArguments ChannelArguments(const ClientOptions& options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);
+  if (!options.tls_server_name.empty()) {
+    args.SetSslTargetNameOverride(options.tls_server_name);
+  }
   return args;
+}
+
+std::shared_ptr<grpc::ChannelCredentials> Credentials(
+    const ClientOptions& options) {
+  if (!options.tls) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = options.tls_ca_pem;
+  return grpc::SslCredentials(ssl);
 }
 
 // Text for a proto3 string field must be UTF-8; the fake would see only a
@@ -47,9 +61,8 @@ class Client {
  public:
   explicit Client(const ClientOptions& options)
       : options_(options),
-        channel_(grpc::CreateCustomChannel(options.address,
-                                           grpc::InsecureChannelCredentials(),
-                                           ChannelArguments())),
+        channel_(grpc::CreateCustomChannel(
+            options.address, Credentials(options), ChannelArguments(options))),
         stub_(cv1::ControlService::NewStub(channel_)) {}
 
   // Runs one control call and reports a failure; the exit code.
@@ -103,14 +116,47 @@ class Client {
         status.error_code() == grpc::StatusCode::UNAVAILABLE ||
         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
     std::string reason = errors::ErrorInfoOf(status).reason();
+    std::string hint = unreachable ? TlsHint(status.error_message()) : "";
     std::cerr << "customer-fake: "
               << (unreachable
                       ? absl::StrCat("no answer from ", options_.address, ": ")
                       : "")
               << status.error_message()
               << (reason.empty() ? "" : absl::StrCat(" (", reason, ")"))
-              << "\n";
+              << (hint.empty() ? "" : absl::StrCat("; ", hint)) << "\n";
     return unreachable ? kExitUnreachable : kExitRefused;
+  }
+
+  // What a TLS mismatch between the command and the fake looks like in
+  // gRPC's message, and what to do about it; empty for anything else.
+  std::string TlsHint(const std::string& message) const {
+    if (!options_.tls) {
+      // The fake's TLS port closes a connection that does not start with
+      // a TLS handshake.
+      if (absl::StrContains(message, "Socket closed") ||
+          absl::StrContains(message, "Connection reset")) {
+        return "is the fake serving TLS? Then pass --tls-ca FILE with the CA "
+               "that signed its certificate";
+      }
+      return "";
+    }
+    if (absl::StrContains(message, "wrong version number")) {
+      return absl::StrCat(
+          "the fake does not answer TLS: is it serving plaintext? Then "
+          "connect without ",
+          options_.tls_ca_flag);
+    }
+    if (absl::StrContains(message, "certificate verify failed")) {
+      return absl::StrCat("the fake's certificate is not signed by the CA in ",
+                          options_.tls_ca_file, " (", options_.tls_ca_flag,
+                          "), or has expired");
+    }
+    if (absl::StrContains(message, "not in peer certificate")) {
+      return "the fake's certificate does not cover the name connected to: "
+             "pass --tls-server-name with a name it covers (or start a "
+             "self-signed fake with --tls-host NAME)";
+    }
+    return "";
   }
 
   const ClientOptions& options_;
@@ -241,6 +287,11 @@ bool IsClientCommand(const std::string& command) {
 int RunClientCommand(const std::string& command,
                      const std::vector<std::string>& args,
                      const ClientOptions& options) {
+  // gRPC logs a failed TLS handshake on stderr; the command's own message
+  // says it in one line. GRPC_VERBOSITY (e.g. debug) keeps gRPC's lines.
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) {
+    gpr_set_log_function([](gpr_log_func_args*) {});
+  }
   Client client(options);
   if (command == "health") {
     if (!args.empty()) return Usage("health takes no arguments");

@@ -22,6 +22,15 @@ struct ClientOptions {
   bool applied = false;  // `calls`: only calls that changed state
   bool json = false;
   absl::Duration timeout = absl::Seconds(5);
+  // TLS, trusting the CA certificates of tls_ca_pem, read from
+  // tls_ca_file; tls_ca_flag is how messages name what asked for it
+  // ("--tls-ca", "CUSTOMER_FAKE_TLS_SELF_SIGNED", ...).
+  bool tls = false;
+  std::string tls_ca_pem;
+  std::string tls_ca_file;
+  std::string tls_ca_flag;
+  // The name the server's certificate must cover, when not the address's.
+  std::string tls_server_name;
 };
 
 // `customer-fake COMMAND ARGS...` for the commands that talk to a running

@@ -1,8 +1,11 @@
 // customer-fake: the command line of the CustomerService fake.
 #include <signal.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +18,7 @@
 #include "fake/cli/flags.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/server/fake.h"
+#include "fake/tls/certificates.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "address to serve on, HOST:PORT; port 0 picks a free one");
@@ -26,7 +30,8 @@ ABSL_FLAG(std::string, protos, "",
           "matched by field name; default: the bundled reconstruction");
 ABSL_FLAG(std::string, control_listen, "",
           "serve the control service on this HOST:PORT only (the API port "
-          "then refuses control calls); default: on the API port");
+          "then refuses control calls), in plaintext also with TLS on; "
+          "default: on the API port");
 ABSL_FLAG(std::string, control_token, "",
           "require this value in x-fake-control-token on control calls");
 ABSL_FLAG(std::string, seed, "",
@@ -46,6 +51,20 @@ ABSL_FLAG(std::vector<std::string>, oauth_client, {},
 ABSL_FLAG(std::string, oauth_token_ttl, "",
           "lifetime of issued tokens, e.g. 3600s (default: the scenario's, "
           "else 1h)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "serve TLS with this certificate (PEM, its chain may follow): the "
+          "API port, the control service when it shares the port, and the "
+          "token endpoint (HTTPS); needs --tls-key");
+ABSL_FLAG(std::string, tls_key, "",
+          "the private key of --tls-cert (PEM, unencrypted)");
+ABSL_FLAG(std::string, tls_self_signed, "",
+          "serve TLS with a local CA and a server certificate for localhost, "
+          "127.0.0.1 and ::1 kept in this folder, made at the first start "
+          "and reused while valid; clients trust DIR/ca.pem (client "
+          "commands do too, without --tls-ca)");
+ABSL_FLAG(std::vector<std::string>, tls_host, {},
+          "another name the --tls-self-signed certificate covers (a DNS name "
+          "or an IP address); repeat for more");
 ABSL_FLAG(std::string, state_file, "",
           "keep the sandbox's state in this file across restarts: read at "
           "start when it exists (instead of the scenario), written while the "
@@ -81,6 +100,12 @@ ABSL_FLAG(bool, applied, false,
           "calls: only calls that changed state (the write took effect)");
 ABSL_FLAG(bool, json, false, "client commands: print JSON for machines");
 ABSL_FLAG(std::string, timeout, "5s", "client commands: how long to wait");
+ABSL_FLAG(std::string, tls_ca, "",
+          "client commands: connect over TLS, trusting this CA certificate "
+          "(PEM)");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "client commands: the name the fake's certificate must cover, when "
+          "it is not --addr's host");
 ABSL_FLAG(bool, help, false, "show this help");
 
 namespace {
@@ -115,6 +140,11 @@ Exit codes: 0 done; 1 the fake refused (or is not serving); 2 bad usage;
 serve prints "listening on HOST:PORT" as its first line, then serves until
 SIGTERM or SIGINT, lets calls in flight finish and exits 0.
 
+With --tls-cert and --tls-key, or --tls-self-signed DIR, serve speaks TLS on
+the API port (the control service there too) and HTTPS on the token
+endpoint; a separate --control-listen stays plaintext. Client commands then
+connect with --tls-ca FILE (DIR/ca.pem).
+
 Every flag can also be set through the environment, --foo-bar as
 CUSTOMER_FAKE_FOO_BAR (e.g. CUSTOMER_FAKE_LISTEN=0.0.0.0:50051); a flag on
 the command line wins over its variable.
@@ -143,6 +173,10 @@ std::string Usage() {
                                                            "oauth_listen",
                                                            "oauth_client",
                                                            "oauth_token_ttl",
+                                                           "tls_cert",
+                                                           "tls_key",
+                                                           "tls_self_signed",
+                                                           "tls_host",
                                                            "state_file",
                                                            "state_interval",
                                                            "log_format",
@@ -160,7 +194,9 @@ std::string Usage() {
                                                            "method",
                                                            "applied",
                                                            "json",
-                                                           "timeout"}));
+                                                           "timeout",
+                                                           "tls_ca",
+                                                           "tls_server_name"}));
 }
 
 // The limit flags against bad input, checked to lie in [min, max]. Names
@@ -289,6 +325,123 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
   return options;
 }
 
+// The whole file a flag names; a message naming both when it cannot be read.
+absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag,
+                                         const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                             &std::fclose);
+  std::string text;
+  if (file != nullptr) {
+    char buffer[8192];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
+      text.append(buffer, n);
+    }
+  }
+  if (file == nullptr || std::ferror(file.get())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot read ", FlagRef(flag), " ", path, ": ", std::strerror(errno)));
+  }
+  return text;
+}
+
+// Sets options.tls from the TLS flags: a certificate of one's own, or the
+// self-signed one, made or reused now (a line on stderr when made). Returns
+// what clients trust, for the start line; empty without TLS.
+absl::StatusOr<std::string> SetUpTls(customerfake::FakeOptions& options) {
+  const std::string cert = absl::GetFlag(FLAGS_tls_cert);
+  const std::string key = absl::GetFlag(FLAGS_tls_key);
+  const std::string dir = absl::GetFlag(FLAGS_tls_self_signed);
+  const std::vector<std::string> hosts = absl::GetFlag(FLAGS_tls_host);
+  if (!dir.empty() && (!cert.empty() || !key.empty())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        FlagRef("tls_self_signed"), " and ",
+        FlagRef(cert.empty() ? "tls_key" : "tls_cert"),
+        " exclude each other: serve a self-signed certificate or your own"));
+  }
+  if (!hosts.empty() && dir.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        FlagRef("tls_host"), " needs ", FlagRef("tls_self_signed"),
+        " (a certificate of your own covers the names it was made for)"));
+  }
+  if (cert.empty() != key.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(FlagRef(cert.empty() ? "tls_key" : "tls_cert"), " needs ",
+                     FlagRef(cert.empty() ? "tls_cert" : "tls_key")));
+  }
+  if (!cert.empty()) {
+    absl::StatusOr<std::string> cert_pem = ReadFlagFile("tls_cert", cert);
+    if (!cert_pem.ok()) return cert_pem.status();
+    absl::StatusOr<std::string> key_pem = ReadFlagFile("tls_key", key);
+    if (!key_pem.ok()) return key_pem.status();
+    if (absl::Status usable =
+            customerfake::tls::CheckKeyPair(*cert_pem, *key_pem);
+        !usable.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(FlagRef("tls_cert"), " ", cert, " and ",
+                       FlagRef("tls_key"), " ", key, ": ", usable.message()));
+    }
+    options.tls = {*std::move(cert_pem), *std::move(key_pem)};
+    return absl::StrCat("certificate ", cert);
+  }
+  if (dir.empty()) return "";
+  customerfake::tls::SelfSignedOptions self_signed;
+  self_signed.dir = dir;
+  self_signed.hosts = hosts;
+  absl::StatusOr<customerfake::tls::SelfSigned> made =
+      customerfake::tls::EnsureSelfSigned(self_signed);
+  if (!made.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(made.status().code() == absl::StatusCode::kInvalidArgument
+                         ? FlagRef("tls_host")
+                         : absl::StrCat(FlagRef("tls_self_signed"), " ", dir),
+                     ": ", made.status().message()));
+  }
+  using Made = customerfake::tls::SelfSigned::Made;
+  if (made->made != Made::kNothing) {
+    std::cerr << absl::StrCat("customer-fake: TLS: made a new ",
+                              made->made == Made::kAll
+                                  ? "CA and server certificate"
+                                  : "server certificate, signed by the CA "
+                                    "there,",
+                              " in ", dir, " (", made->reason, ")\n")
+              << std::flush;
+  }
+  options.tls = {std::move(made->cert_pem), std::move(made->key_pem)};
+  return absl::StrCat("clients trust ", made->files.ca_cert);
+}
+
+// TLS for the client commands: --tls-ca, or DIR/ca.pem of a fake started
+// with --tls-self-signed DIR (the same variables, in its container).
+absl::Status ClientTls(customerfake::cli::ClientOptions& options) {
+  std::string ca = absl::GetFlag(FLAGS_tls_ca);
+  const char* ca_flag = "tls_ca";
+  if (ca.empty() && !absl::GetFlag(FLAGS_tls_self_signed).empty()) {
+    ca = customerfake::tls::SelfSignedFiles::In(
+             absl::GetFlag(FLAGS_tls_self_signed))
+             .ca_cert;
+    ca_flag = "tls_self_signed";
+  }
+  options.tls_server_name = absl::GetFlag(FLAGS_tls_server_name);
+  if (ca.empty()) {
+    if (options.tls_server_name.empty()) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat(FlagRef("tls_server_name"), " needs ", FlagRef("tls_ca")));
+  }
+  absl::StatusOr<std::string> pem = ReadFlagFile(ca_flag, ca);
+  if (!pem.ok()) return pem.status();
+  if (absl::Status usable = customerfake::tls::CheckCertificates(*pem);
+      !usable.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(FlagRef(ca_flag), " ", ca, ": ", usable.message()));
+  }
+  options.tls = true;
+  options.tls_ca_pem = *std::move(pem);
+  options.tls_ca_file = ca;
+  options.tls_ca_flag = FlagRef(ca_flag);
+  return absl::OkStatus();
+}
+
 int Serve() {
   // Debian's abseil checks every absl::Mutex for lock-order cycles, a
   // quarter of a call's CPU time; the tests keep the check, the server
@@ -297,6 +450,10 @@ int Serve() {
   absl::StatusOr<customerfake::FakeOptions> options = ServeOptions();
   if (!options.ok()) {
     return Fail(std::string(options.status().message()), kExitBadUsage);
+  }
+  absl::StatusOr<std::string> tls_trust = SetUpTls(*options);
+  if (!tls_trust.ok()) {
+    return Fail(std::string(tls_trust.status().message()), kExitBadUsage);
   }
   // Blocked before gRPC starts its threads, so only sigwait sees them.
   sigset_t signals;
@@ -324,6 +481,19 @@ int Serve() {
   }
   if (!(*fake)->oauth_address().empty()) {
     std::cout << "oauth on " << (*fake)->oauth_address() << std::endl;
+  }
+  if (!tls_trust->empty()) {
+    std::cerr << absl::StrCat("customer-fake: TLS on the API port",
+                              (*fake)->oauth_address().empty()
+                                  ? ""
+                                  : " and the token endpoint (https)",
+                              (*fake)->control_address() == (*fake)->address()
+                                  ? ""
+                                  : absl::StrCat("; the control listener ",
+                                                 (*fake)->control_address(),
+                                                 " is plaintext"),
+                              "; ", *tls_trust, "\n")
+              << std::flush;
   }
   if ((*fake)->state_restored()) {
     std::cerr << "customer-fake: state restored from "
@@ -415,6 +585,9 @@ int main(int argc, char** argv) {
     options.method = absl::GetFlag(FLAGS_method);
     options.applied = absl::GetFlag(FLAGS_applied);
     options.json = absl::GetFlag(FLAGS_json);
+    if (absl::Status tls = ClientTls(options); !tls.ok()) {
+      return Fail(std::string(tls.message()), kExitBadUsage);
+    }
     if (!absl::ParseDuration(absl::GetFlag(FLAGS_timeout), &options.timeout) ||
         options.timeout <= absl::ZeroDuration()) {
       return Fail(

@@ -18,6 +18,7 @@
 #include "fake/server/state_keeper.h"
 #include "fake/state/baseline.h"
 #include "fake/transport/api_service.h"
+#include "fake/tls/certificates.h"
 #include "fake/transport/control_service.h"
 #include "fake/transport/oauth_endpoint.h"
 #include "fake/transport/parse_failure.h"
@@ -75,6 +76,17 @@ std::string BoundAddress(const std::string& requested, int port) {
   return absl::StrCat(requested.substr(0, requested.rfind(':')), ":", port);
 }
 
+// What a listener serves with: TLS with the options' certificate, else
+// plaintext.
+std::shared_ptr<grpc::ServerCredentials> Credentials(
+    const TlsOptions& certificate) {
+  if (!certificate.enabled()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl(
+      GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_key_cert_pairs.push_back({certificate.key_pem, certificate.cert_pem});
+  return grpc::SslServerCredentials(ssl);
+}
+
 // Reflection for a listener serving `api_names` (and health and reflection):
 // the integrator's files first, then the google.rpc details, then what is
 // compiled in.
@@ -97,14 +109,13 @@ std::unique_ptr<transport::Reflection> MakeReflection(
 // Builds and starts a server for `services`; `port` receives the bound port.
 // `option` (may be null) adds to the builder.
 std::unique_ptr<grpc::Server> StartServer(
-    const std::string& address, int max_message_bytes,
-    const std::vector<grpc::Service*>& services, int* port,
-    std::unique_ptr<grpc::ServerBuilderOption> option = nullptr) {
+    const std::string& address,
+    const std::shared_ptr<grpc::ServerCredentials>& credentials,
+    int max_message_bytes, const std::vector<grpc::Service*>& services,
+    int* port, std::unique_ptr<grpc::ServerBuilderOption> option = nullptr) {
   grpc::ServerBuilder builder;
   if (option != nullptr) builder.SetOption(std::move(option));
-  if (!address.empty()) {
-    builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
-  }
+  if (!address.empty()) builder.AddListeningPort(address, credentials, port);
   builder.SetMaxReceiveMessageSize(max_message_bytes);
   builder.SetMaxSendMessageSize(max_message_bytes);
   std::vector<
@@ -240,20 +251,24 @@ absl::Status Fake::Impl::StartGrpc(const FakeOptions& options, int* port,
   reflection = MakeReflection(*schema, std::move(api_names));
   api.push_back(reflection->v1());
   api.push_back(reflection->v1alpha());
-  server = StartServer(options.listen_address, options.max_message_bytes, api,
-                       port, connections.Option());
+  server = StartServer(options.listen_address, Credentials(options.tls),
+                       options.max_message_bytes, api, port,
+                       connections.Option());
   if (server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address));
   }
   if (!separate_control) return absl::OkStatus();
+  // Plaintext: a listener of its own is for the test harness, on loopback
+  // or behind --control-token.
   control_reflection = MakeReflection(
       *schema, {transport::cv1::ControlService::service_full_name()});
-  control_server =
-      StartServer(options.control_listen_address, options.max_message_bytes,
-                  {control_service.get(), control_reflection->v1(),
-                   control_reflection->v1alpha()},
-                  control_port);
+  control_server = StartServer(
+      options.control_listen_address, grpc::InsecureServerCredentials(),
+      options.max_message_bytes,
+      {control_service.get(), control_reflection->v1(),
+       control_reflection->v1alpha()},
+      control_port);
   if (control_server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.control_listen_address));
@@ -269,6 +284,19 @@ void Fake::Impl::StopListeners() {
 }
 
 absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
+  // gRPC would only log why it cannot use them, and serve nothing.
+  if (options.tls.enabled()) {
+    if (options.tls.cert_pem.empty() || options.tls.key_pem.empty()) {
+      return absl::InvalidArgumentError(
+          "TLS needs both a certificate and its private key");
+    }
+    if (absl::Status usable =
+            tls::CheckKeyPair(options.tls.cert_pem, options.tls.key_pem);
+        !usable.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("TLS: ", usable.message()));
+    }
+  }
   absl::StatusOr<model::Scenario> scenario = ResolveScenario(options);
   if (!scenario.ok()) return scenario.status();
   auto impl = std::make_unique<Impl>();
@@ -293,8 +321,9 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   absl::Status started = impl->StartGrpc(options, &port, &control_port);
   if (started.ok() && !options.oauth_listen_address.empty()) {
     absl::StatusOr<std::unique_ptr<transport::OAuthEndpoint>> oauth =
-        transport::OAuthEndpoint::Start(*impl->core,
-                                        options.oauth_listen_address);
+        transport::OAuthEndpoint::Start(
+            *impl->core, options.oauth_listen_address, options.tls.cert_pem,
+            options.tls.key_pem);
     started = oauth.status();
     if (oauth.ok()) impl->oauth = *std::move(oauth);
   }

@@ -27,6 +27,18 @@ namespace control {
 class Control;
 }  // namespace control
 
+// TLS like production's: the server's certificate and private key, PEM.
+// fake/tls/certificates.h makes a local CA and a certificate it signed
+// (tls::EnsureSelfSigned).
+struct TlsOptions {
+  // The server certificate, optionally followed by its chain.
+  std::string cert_pem;
+  // Its private key, unencrypted.
+  std::string key_pem;
+
+  bool enabled() const { return !cert_pem.empty() || !key_pem.empty(); }
+};
+
 struct FakeOptions {
   // TCP address to listen on ("127.0.0.1:0" picks a free port); empty for
   // in-process use only.
@@ -40,6 +52,11 @@ struct FakeOptions {
   // optionally the v1beta1 one): the API is served in their wire format,
   // matched by field name. Empty: the bundled protos.
   std::string protos_dir;
+  // When enabled, listen_address serves TLS (the control service too when
+  // it shares the port) and the token endpoint HTTPS; a separate control
+  // listener stays plaintext. Start refuses a certificate or key that does
+  // not parse, or a key that is not the certificate's (INVALID_ARGUMENT).
+  TlsOptions tls;
   // The starting scenario; see scenario_file.
   model::Scenario scenario;
   // A scenario YAML file, read instead of `scenario` when set.

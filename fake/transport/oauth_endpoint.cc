@@ -16,6 +16,7 @@
 #include "fake/model/json_string.h"
 #include "fake/model/names.h"
 #include "fake/state/registry.h"
+#include "fake/tls/server_context.h"
 
 namespace customerfake::transport {
 namespace {
@@ -125,7 +126,8 @@ void IssueToken(core::Core& core, const httplib::Request& request,
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<OAuthEndpoint>> OAuthEndpoint::Start(
-    core::Core& core, const std::string& address) {
+    core::Core& core, const std::string& address, absl::string_view cert_pem,
+    absl::string_view key_pem) {
   size_t colon = address.rfind(':');
   int port = 0;
   if (colon == std::string::npos ||
@@ -139,7 +141,20 @@ absl::StatusOr<std::unique_ptr<OAuthEndpoint>> OAuthEndpoint::Start(
     host = host.substr(1, host.size() - 2);
   }
   auto endpoint = std::unique_ptr<OAuthEndpoint>(new OAuthEndpoint());
-  endpoint->server_ = std::make_unique<httplib::Server>();
+  if (cert_pem.empty() && key_pem.empty()) {
+    endpoint->server_ = std::make_unique<httplib::Server>();
+  } else {
+    absl::Status usable;
+    auto server = std::make_unique<httplib::SSLServer>([&](SSL_CTX& context) {
+      usable = tls::UseKeyPair(context, cert_pem, key_pem);
+      return usable.ok();
+    });
+    if (!usable.ok()) return usable;
+    if (!server->is_valid()) {
+      return absl::InternalError("cannot set up TLS for the token endpoint");
+    }
+    endpoint->server_ = std::move(server);
+  }
   httplib::Server& server = *endpoint->server_;
   server.set_payload_max_length(64 << 10);
   server.Post(kTokenPath, [&core](const httplib::Request& request,

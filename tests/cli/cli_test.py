@@ -146,7 +146,8 @@ class UsageTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, describe(result))
         flags = ["--listen", "--scenario", "--control-token", "--auth",
                  "--log-format", "--log-level", "--addr", "--namespace",
-                 "--json", "--timeout", "--method"]
+                 "--json", "--timeout", "--method", "--tls-cert", "--tls-key",
+                 "--tls-self-signed", "--tls-host", "--tls-ca", "--tls-server-name"]
         missing = [flag for flag in flags
                    if not re.search(rf"{re.escape(flag)}\b", result.stdout)]
         self.assertEqual(missing, [], "flags --help does not document")

@@ -3,6 +3,7 @@
 
   e2e.py --addr HOST:PORT --gen-dir DIR baked SCENARIOS_DIR
   e2e.py --addr HOST:PORT --gen-dir DIR mounted
+  e2e.py --addr HOST:PORT --gen-dir DIR --tls-ca CA_FILE tls
 
 Debian's python3-grpcio against the container's published port, with modules
 that tests/python/protogen.py generates from the project's protos.
@@ -12,6 +13,9 @@ customer-management guide flow by flow, then a scenario from SCENARIOS_DIR
 loaded through the control service, then a reset.
 `mounted`: the container that scripts/container-check starts with a folder
 mounted on /scenarios and CUSTOMER_FAKE_* variables (MOUNTED_* below).
+`tls`: the container started with CUSTOMER_FAKE_TLS_SELF_SIGNED, reached over
+TLS trusting CA_FILE (its ca.pem, copied out): the guide's calls, and a
+plaintext client refused.
 
 Prints each step; the first failed check ends the run with exit 1.
 """
@@ -71,12 +75,20 @@ def check_equal(got, want, what):
 
 
 class Client:
-    def __init__(self, addr):
+    def __init__(self, addr, ca=None):
+        """Plaintext, or TLS trusting the CA certificate `ca` (PEM bytes)."""
         import fake_process as fp  # needs the generated modules on sys.path
         self.fp = fp
         self.pb = fp.customer_pb2
         self.ctl_pb = fp.control_pb2
-        self.channel = fp.connect(addr)
+        self.addr = addr
+        if ca is None:
+            self.channel = fp.connect(addr)
+        else:
+            import grpc
+            self.channel = grpc.secure_channel(
+                addr, grpc.ssl_channel_credentials(root_certificates=ca))
+            grpc.channel_ready_future(self.channel).result(timeout=fp.CALL_TIMEOUT)
         self.customers = fp.customer_pb2_grpc.CustomerServiceStub(self.channel)
         self.control = fp.control_pb2_grpc.ControlServiceStub(self.channel)
         self.health = fp.health_pb2_grpc.HealthStub(self.channel)
@@ -242,15 +254,52 @@ def mounted(client):
     check_equal(create(), first, "id after Reset")
 
 
+def tls(client):
+    import grpc
+    pb = client.pb
+    check_health(client)
+
+    step("over TLS: the baked scenario's customers, the guide's create, get and flag")
+    check_equal(len(client.all_customer_ids()), DEFAULT_CUSTOMERS, "customers at start")
+    created = client.api("CreateCustomer", pb.CreateCustomerRequest(**GUIDE_CUSTOMER)).customer
+    check(UUID_V4.match(created.id), f"id {created.id!r} is no UUID v4")
+    got = client.api("GetCustomer", pb.GetCustomerRequest(id=created.id)).customer
+    check_equal(got, created, "GetCustomer")
+    client.api("AddCustomerFlag", pb.AddCustomerFlagRequest(
+        customer_id=created.id, flag=GUIDE_FLAG))
+    flags = client.api("ListCustomerFlags", pb.ListCustomerFlagsRequest(
+        customer_id=created.id)).flags
+    check_equal(list(flags), [GUIDE_FLAG], "flags after AddCustomerFlag")
+
+    step("over TLS: the control service shares the port")
+    calls = client.ctl("ListCalls", client.ctl_pb.ListCallsRequest(method="CreateCustomer")).calls
+    check_equal([c.code for c in calls], ["OK"], "CreateCustomer codes in the journal")
+
+    step("a plaintext client gets UNAVAILABLE")
+    plaintext = grpc.insecure_channel(client.addr)
+    try:
+        client.fp.call(client.fp.customer_pb2_grpc.CustomerServiceStub(plaintext),
+                       "ListCustomers", pb.ListCustomersRequest(),
+                       [("authorization", "Bearer guide-access-token")])
+        raise CheckFailed("a plaintext call succeeded against the TLS port")
+    except grpc.RpcError as refused:
+        check_equal(refused.code(), grpc.StatusCode.UNAVAILABLE, "plaintext call")
+    finally:
+        plaintext.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--addr", required=True)
     parser.add_argument("--gen-dir", required=True)
-    parser.add_argument("check", choices=["baked", "mounted"])
+    parser.add_argument("--tls-ca", help="tls: the CA certificate to trust")
+    parser.add_argument("check", choices=["baked", "mounted", "tls"])
     parser.add_argument("scenarios", nargs="?")
     args = parser.parse_args()
     if args.check == "baked" and not args.scenarios:
         parser.error("baked needs SCENARIOS_DIR")
+    if (args.check == "tls") != bool(args.tls_ca):
+        parser.error("--tls-ca goes with tls, and tls needs it")
 
     sys.path.insert(0, PYTHON_TESTS)
     import protogen
@@ -258,10 +307,16 @@ def main():
         protogen.generate(PROTOS, args.gen_dir)
     sys.path.insert(0, os.path.abspath(args.gen_dir))
 
-    client = Client(args.addr)
+    ca = None
+    if args.tls_ca:
+        with open(args.tls_ca, "rb") as f:
+            ca = f.read()
+    client = Client(args.addr, ca)
     try:
         if args.check == "baked":
             baked(client, args.scenarios)
+        elif args.check == "tls":
+            tls(client)
         else:
             mounted(client)
     except CheckFailed as failure:

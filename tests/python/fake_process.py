@@ -5,6 +5,7 @@ configure() before any test module is imported. A test file for another
 service (e.g. ControlService) subclasses FakeTestCase and uses self.channel.
 """
 
+import os
 import queue
 import signal
 import subprocess
@@ -72,8 +73,10 @@ class FakeProcess:
         return self._lines.get(timeout=CALL_TIMEOUT).strip()
 
     def stderr(self):
-        self._stderr.seek(0)
-        return self._stderr.read()
+        # pread: the fake writes through the same file offset, so a seek here
+        # while it runs would make its next line overwrite the start.
+        fd = self._stderr.fileno()
+        return os.pread(fd, os.fstat(fd).st_size, 0).decode("utf-8", "replace")
 
     def stop(self):
         """SIGTERM, wait, and return the exit code (killing it after a timeout)."""
