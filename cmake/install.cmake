@@ -9,10 +9,11 @@ include(CMakePackageConfigHelpers)
 set(CUSTOMER_FAKE_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/customer_fake")
 set(CUSTOMER_FAKE_SCENARIOS_INSTALL_DIR "${CMAKE_INSTALL_DATADIR}/customer_fake/scenarios")
 
-# Every layer but the command line's is a static library that
-# customer_fake::customer_fake links.
+# Every layer but the command line's (and the conformance kit it runs) is a
+# static library that customer_fake::customer_fake links.
 get_property(customer_fake_layers GLOBAL PROPERTY CUSTOMER_FAKE_LAYERS)
-list(REMOVE_ITEM customer_fake_layers customer_fake_cli)
+list(REMOVE_ITEM customer_fake_layers customer_fake_cli
+  customer_fake_conformance)
 install(TARGETS customer_fake ${customer_fake_layers} customer_fake_protos
     customer-fake
   EXPORT customer_fakeTargets
