@@ -91,6 +91,18 @@ class DocsTest(unittest.TestCase):
                  + re.findall(r"^    def test_(R\d+)_\w+\(", cli, re.M))
         self.assertEqual(sorted(tests), sorted(rows))
 
+    def test_every_conformance_check_is_documented(self):
+        # The ids of fake/conformance/checks.cc and docs/conformance.md's
+        # table: a check the doc does not name, or a name that is no check.
+        checks = set(re.findall(r'^  add\("([a-z0-9_.]+)"',
+                                (ROOT / "fake" / "conformance" / "checks.cc").read_text(), re.M))
+        doc = (ROOT / "docs" / "conformance.md").read_text()
+        table = doc[doc.index("## The checks"):doc.index("## The kit and")]
+        named = set(re.findall(r"`([a-z0-9_]+\.[a-z0-9_.]+)`", table))
+        self.assertGreaterEqual(len(checks), 30)
+        self.assertEqual(sorted(named), sorted(checks))
+
+
 if __name__ == "__main__":
     result = unittest.main(argv=sys.argv[:1], exit=False).result
     # A failing subtest is reported per subtest; count each test once.
