@@ -429,8 +429,10 @@ TEST_F(NetworkFaultTest, CloseConnectionLeavesOtherConnectionsAlone) {
     std::promise<grpc::Status> done;
   };
   InFlight on_closed, on_other;
-  for (auto [stub, call] : {std::make_pair(closed.get(), &on_closed),
-                            std::make_pair(other.get(), &on_other)}) {
+  for (const auto& [stub, in_flight] :
+       {std::make_pair(closed.get(), &on_closed),
+        std::make_pair(other.get(), &on_other)}) {
+    InFlight* call = in_flight;
     call->context = ContextFor(test_namespace());
     call->context->AddMetadata("x-test", "slow");
     stub->async()->GetCustomer(
