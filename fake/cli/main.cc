@@ -15,6 +15,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "fake/cli/client_commands.h"
+#include "fake/cli/conformance_command.h"
 #include "fake/cli/flags.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/server/fake.h"
@@ -132,6 +133,13 @@ Commands that steer a running fake (through its control service):
                                      the call journal, oldest first
   customer-fake namespaces           the namespaces in use
   customer-fake health               exit 0 when SERVING (container probe)
+
+Checking any CustomerService endpoint (the fake, MOIA's sandbox) against
+the documented behaviour, through the public API only (docs/conformance.md):
+  customer-fake conformance --addr HOST:PORT [--token T | --token-url URL
+      --client ID:SECRET] [--tls-ca FILE | --plaintext] [--namespace NS]
+      [--only PATTERN] [--protos DIR] [--flag NAME]... [--json]
+                                     exit 0 when nothing differs, 1 otherwise
   customer-fake --help               this text
 
 Exit codes: 0 done; 1 the fake refused (or is not serving); 2 bad usage;
@@ -196,7 +204,12 @@ std::string Usage() {
                                                            "json",
                                                            "timeout",
                                                            "tls_ca",
-                                                           "tls_server_name"}));
+                                                           "tls_server_name",
+                                                           "token_url",
+                                                           "client",
+                                                           "plaintext",
+                                                           "only",
+                                                           "flag"}));
 }
 
 // The limit flags against bad input, checked to lie in [min, max]. Names
@@ -598,6 +611,10 @@ int main(int argc, char** argv) {
     return customerfake::cli::RunClientCommand(
         command, std::vector<std::string>(args->begin() + 1, args->end()),
         options);
+  }
+  if (command == "conformance") {
+    return customerfake::cli::RunConformance(
+        std::vector<std::string>(args->begin() + 1, args->end()));
   }
   if (command == "validate") {
     return Validate(std::vector<std::string>(args->begin() + 1, args->end()));

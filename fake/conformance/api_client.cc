@@ -33,16 +33,18 @@ absl::StatusOr<std::unique_ptr<ApiClient>> ApiClient::Connect(
   if (!schema.ok()) return schema.status();
   std::shared_ptr<grpc::ChannelCredentials> credentials =
       grpc::InsecureChannelCredentials();
-  if (!endpoint.tls_ca.empty()) {
-    std::ifstream file(endpoint.tls_ca);
-    std::stringstream pem;
-    pem << file.rdbuf();
-    if (!file) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot read --tls-ca ", endpoint.tls_ca));
+  if (endpoint.tls) {
+    grpc::SslCredentialsOptions ssl;  // the system's roots
+    if (!endpoint.tls_ca.empty()) {
+      std::ifstream file(endpoint.tls_ca);
+      std::stringstream pem;
+      pem << file.rdbuf();
+      if (!file) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot read --tls-ca ", endpoint.tls_ca));
+      }
+      ssl.pem_root_certs = pem.str();
     }
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = pem.str();
     credentials = grpc::SslCredentials(ssl);
   }
   return std::unique_ptr<ApiClient>(new ApiClient(

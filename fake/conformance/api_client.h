@@ -24,7 +24,9 @@ namespace v1 = ::moia::trip::customer::v1;
 
 struct Endpoint {
   std::string address;  // HOST:PORT
-  // PEM file of the CA to trust; empty for plaintext.
+  // TLS, trusting the CA in this PEM file, or the system's roots when
+  // empty; plaintext when `tls` is false.
+  bool tls = false;
   std::string tls_ca;
   // The bearer token every call carries (unless a call says otherwise).
   std::string token;

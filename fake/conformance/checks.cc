@@ -638,6 +638,7 @@ std::vector<Check> MakeChecks() {
         // Pages of 3; between pages one of this run's customers is deleted
         // (seen or not) and another created.
         std::map<std::string, int> seen;
+        std::set<std::string> tokens;
         std::string token;
         size_t deleted = 0;
         do {
@@ -648,6 +649,11 @@ std::vector<Check> MakeChecks() {
             ++seen[customer.id()];
           }
           token = page.next_page_token();
+          // An endpoint that hands out the same token again never ends.
+          if (!token.empty() && !tokens.insert(token).second) {
+            return Differs(
+                absl::StrCat("page token \"", token, "\" handed out twice"));
+          }
           if (deleted < before.size()) {
             throughout.erase(before[deleted]);
             (void)session.client().Delete(before[deleted++]);
