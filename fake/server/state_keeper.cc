@@ -202,9 +202,17 @@ StateKeeper::Revisions StateKeeper::CurrentRevisions() const {
 }
 
 absl::Status StateKeeper::Save() {
+  bool reserve;
+  {
+    absl::MutexLock lock(&mu_);
+    reserve = !stopping_;
+  }
   absl::MutexLock lock(&save_mu_);
   Revisions now = CurrentRevisions();
-  if (saved_once_ && now == saved_) return absl::OkStatus();
+  if (saved_once_ && now == saved_ && (reserve || !saved_reserved_)) {
+    return absl::OkStatus();
+  }
+  const uint64_t ahead = reserve ? kIdReserve : 0;
   const state::NamespaceRegistry& registry = core_.namespaces();
   std::vector<scenario::SavedNamespace> namespaces;
   for (const auto& ns : registry.All()) {
@@ -212,7 +220,7 @@ absl::Status StateKeeper::Save() {
     scenario::SavedNamespace saved;
     saved.name = ns->name();
     saved.state = std::move(snapshot.state);
-    saved.ids = {snapshot.id_seed, snapshot.ids_drawn};
+    saved.ids = {snapshot.id_seed, snapshot.ids_drawn + ahead};
     if (snapshot.baseline != registry.baseline()) {
       saved.baseline = state::BaselineScenario(*snapshot.baseline);
       saved.baseline_ids = IdsOf(snapshot.baseline->ids);
@@ -224,6 +232,7 @@ absl::Status StateKeeper::Save() {
   if (!written.ok()) return written;
   saved_ = std::move(now);
   saved_once_ = true;
+  saved_reserved_ = reserve;
   return absl::OkStatus();
 }
 

@@ -22,6 +22,12 @@ namespace customerfake {
 // start, writes it while the state changes and once more at shutdown. Each
 // write goes to a temporary file renamed over the old one, so the file is
 // always a whole state, the last one or the one before.
+//
+// Ids: a write while the fake runs records each id sequence kIdReserve ids
+// ahead of where it is, so a fake restarted on that file after a crash never
+// hands out again an id it answered after the write (an id a client may have
+// kept); the final write at shutdown records where each sequence is, so a
+// clean restart continues it exactly.
 class StateKeeper {
  public:
   StateKeeper(core::Core& core, std::string path, absl::Duration interval);
@@ -37,8 +43,13 @@ class StateKeeper {
   void Start();
   // Stops the periodic writes and writes the final state.
   absl::Status Stop();
-  // Writes the state now if it changed since the last write.
+  // Writes the state now if it changed since the last write (or the last
+  // write reserved ids ahead and this is the one after Stop).
   absl::Status Save();
+
+  // How far ahead of each id sequence a write while running records it:
+  // more customers than a namespace creates between two writes.
+  static constexpr uint64_t kIdReserve = 65536;
 
  private:
   // What has changed: the registry's and each namespace's revision.
@@ -52,6 +63,8 @@ class StateKeeper {
   absl::Mutex save_mu_;  // one write at a time
   Revisions saved_ ABSL_GUARDED_BY(save_mu_);
   bool saved_once_ ABSL_GUARDED_BY(save_mu_) = false;
+  // Whether the last write recorded the sequences kIdReserve ahead.
+  bool saved_reserved_ ABSL_GUARDED_BY(save_mu_) = false;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

@@ -173,6 +173,38 @@ TEST_F(StateFileTest, IdsContinueTheSequenceInsteadOfRepeatingIt) {
   EXPECT_NE(first, second);
 }
 
+TEST_F(StateFileTest, IdsAnsweredAfterTheLastWriteAreNotReusedAfterACrash) {
+  // A crash (SIGKILL) leaves the file of the last periodic write; the ids
+  // answered after it must not name other customers after the restart.
+  std::vector<std::string> answered;
+  std::string at_crash;
+  {
+    auto fake = Start(absl::Milliseconds(50));
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    answered.push_back(Create(**fake, "default", "Saved"));
+    absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (FileText().find(answered[0]) == std::string::npos &&
+           absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    at_crash = FileText();
+    ASSERT_THAT(at_crash, HasSubstr(answered[0]));
+    for (int i = 0; i < 5; ++i) {
+      answered.push_back(Create(**fake, "default", "Unsaved"));
+    }
+    (*fake)->Shutdown();
+  }
+  std::ofstream(path_, std::ios::trunc) << at_crash;
+  auto restarted = Start();
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  EXPECT_THAT(Export(**restarted, "default"),
+              ::testing::Not(HasSubstr("Unsaved")));
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT(answered, ::testing::Not(::testing::Contains(
+                              Create(**restarted, "default", "After"))));
+  }
+}
+
 TEST_F(StateFileTest, TheFileIsRewrittenWhileTheStateChanges) {
   // What a crash would leave: the file as it is while the fake still runs.
   auto fake = Start(absl::Milliseconds(50));
