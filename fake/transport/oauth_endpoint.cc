@@ -42,6 +42,10 @@ void Error(httplib::Response& response, int status, absl::string_view error,
       kJson);
 }
 
+constexpr absl::string_view kMissingGrantType =
+    "missing grant_type (send grant_type=client_credentials as "
+    "application/x-www-form-urlencoded)";
+
 // The client id and secret of "Basic base64(id:secret)", or of the form
 // fields client_id and client_secret (RFC 6749 allows both).
 bool Credentials(const httplib::Request& request, std::string* id,
@@ -75,9 +79,7 @@ void IssueToken(core::Core& core, const httplib::Request& request,
   // The request is checked before its namespace is looked up, and a token
   // creates no namespace: junk requests cannot fill --max-namespaces.
   if (!request.has_param("grant_type")) {
-    Error(response, 400, "invalid_request",
-          "missing grant_type (send grant_type=client_credentials as "
-          "application/x-www-form-urlencoded)");
+    Error(response, 400, "invalid_request", kMissingGrantType);
     return;
   }
   if (request.get_param_value("grant_type") != "client_credentials") {
@@ -169,6 +171,11 @@ absl::StatusOr<std::unique_ptr<OAuthEndpoint>> OAuthEndpoint::Start(
           response, 404, "not_found",
           absl::StrCat(request.method, " ", request.path,
                        ": no such endpoint; tokens are at POST ", kTokenPath));
+    } else if (response.status == 400 && request.method == "POST" &&
+               request.path == kTokenPath && request.body.empty()) {
+      // A POST without a body or Content-Length (curl -X POST) is refused
+      // by the HTTP library before it reaches IssueToken.
+      Error(response, 400, "invalid_request", kMissingGrantType);
     } else if (response.status == 413) {
       Error(response, 413, "invalid_request", "the request is over 64 KiB");
     } else {

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -75,6 +76,22 @@ class OAuthTokenEndpointTest(FakeTestCase):
         self.assertEqual(status, 401)
         self.assertEqual(body, {"error": "invalid_client", "error_description":
                                 "client authentication failed: unknown client or wrong secret"})
+
+    def test_a_request_without_a_body_is_told_what_is_missing(self):
+        # What `curl -X POST URL` sends: no body, no Content-Length.
+        host, port = self.oauth.rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=CALL_TIMEOUT) as conn:
+            conn.sendall(b"POST /auth/oauth/token HTTP/1.1\r\nHost: fake\r\n"
+                         b"Connection: close\r\n\r\n")
+            answer = b""
+            while chunk := conn.recv(4096):
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        self.assertTrue(head.startswith(b"HTTP/1.1 400 "), head)
+        self.assertEqual(json.loads(body), {
+            "error": "invalid_request", "error_description":
+            "missing grant_type (send grant_type=client_credentials as "
+            "application/x-www-form-urlencoded)"})
 
     def test_a_token_from_elsewhere_is_unauthenticated(self):
         with self.assertRaises(grpc.RpcError) as refused:
