@@ -85,15 +85,20 @@ json() {
   printf '%s' "$answer" | base64 -d
 }
 
-# The google.rpc.ErrorInfo reason of the error in $OUT. buf prints a detail
-# whose type reflection did not resolve as base64 `value`: ErrorInfo's field 1
-# (reason, tag 0x0a) comes first.
-ERROR_REASON='(() => {
-  const b = Buffer.from(o.details.find(d => d.type === "google.rpc.ErrorInfo").value, "base64");
-  return b[0] === 0x0a ? b.subarray(2, 2 + b[1]).toString() : "";
-})()'
+# detail TYPE VALUE: one error detail, as buf curl prints it (base64 without
+# padding; buf decodes only types compiled into it), decoded with `buf
+# convert` and the repository's protos/: the README's function.
+PROTOS="$NODE_DIR/../../protos"
+detail() {
+  local v=$2; while ((${#v} % 4)); do v+="="; done
+  printf '%s' "$v" | base64 -d |
+    "$BUF" convert "$PROTOS" --type "$1" --from -#format=binpb; }
+# detail_of TYPE: that detail of the error in $OUT, decoded, as JSON.
+detail_of() {
+  detail "$1" "$(json "o.details.find(d => d.type === \"$1\").value")"
+}
 
-# Server reflection (v1alpha only on the fake; buf falls back to it), through
+# Server reflection (v1 and v1alpha on the fake), through
 # `npx --no-install buf` exactly.
 OUT=$(cd "$NODE_DIR" &&
       npx --no-install buf curl --protocol grpc --http2-prior-knowledge --list-methods "$URL" 2>&1)
@@ -158,7 +163,9 @@ expect_ok "DeleteCustomer answers {}" test "$(json 'o')" = "{}"
 bcurl "$ns" "$API/GetCustomer" "{\"id\":\"$CUSTOMER_ID\"}"
 expect "GetCustomer of the deleted customer is not_found" \
   test "$RC" -ne 0 -a "$(json 'o.code')" = not_found
-expect "its ErrorInfo reason is CUSTOMER_NOT_FOUND" test "$(json "$ERROR_REASON")" = CUSTOMER_NOT_FOUND
+expect "its ErrorInfo is CUSTOMER_NOT_FOUND in MOIA's domain, naming the id" \
+  test "$(detail_of google.rpc.ErrorInfo)" = \
+       "{\"reason\":\"CUSTOMER_NOT_FOUND\",\"domain\":\"trip-api.moia-group.io\",\"metadata\":{\"customer_id\":\"$CUSTOMER_ID\"}}"
 
 # A fault rule through the control service, in a namespace of its own (the
 # journal's attempt numbers count equal requests per namespace).
@@ -169,8 +176,8 @@ RULE_ID=$(json 'o.id')
 expect_ok "AddFaultRule answers the rule's id" test -n "$RULE_ID"
 bcurl "$ns" "$API/CreateCustomer" "$GUIDE_CUSTOMER"
 expect "CreateCustomer fails with unavailable" test "$RC" -ne 0 -a "$(json 'o.code')" = unavailable
-expect "the error carries a google.rpc.RetryInfo" \
-  test "$(json 'o.details.some(d => d.type === "google.rpc.RetryInfo")')" = true
+expect "the error carries a google.rpc.RetryInfo of 0.1s" \
+  test "$(detail_of google.rpc.RetryInfo)" = '{"retryDelay":"0.100s"}'
 codes=unavailable
 for _ in 1 2 3 4; do  # retry until it succeeds, as a client would
   sleep 0.1
