@@ -5,6 +5,7 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -15,7 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "customerfake/control/v1/control.grpc.pb.h"
+#include "fake/cli/flags.h"
 #include "fake/errors/error_info.h"
+#include "fake/model/methods.h"
 #include "fake/scenario/yaml_reader.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -245,11 +248,35 @@ int Fault(Client& client, const std::vector<std::string>& args) {
       "fault clear");
 }
 
+// The v1 methods' short names: what --method and fault rules take.
+std::vector<std::string> MethodNames() {
+  std::vector<std::string> names;
+  for (const model::MethodInfo& method : model::CustomerServiceMethods()) {
+    if (std::find(names.begin(), names.end(), method.short_name) ==
+        names.end()) {
+      names.push_back(method.short_name);
+    }
+  }
+  return names;
+}
+
 int Calls(Client& client, const std::vector<std::string>& args,
           const ClientOptions& options) {
   if (!args.empty()) return Usage("calls takes no arguments; use --method");
+  // A method the fake does not have would list nothing, as if the client
+  // had not called: refused, as fault rules refuse it.
+  if (!options.method.empty() && options.method != "*" &&
+      model::FindMethod(options.method) == nullptr) {
+    std::vector<std::string> names = MethodNames();
+    return Usage(absl::StrCat(
+        "unknown method \"", options.method, "\" for --method",
+        DidYouMean(options.method, names), ": use one of ",
+        absl::StrJoin(names, ", "),
+        ", a full name like /moia.trip.customer.v1.CustomerService/"
+        "GetCustomer, or * for all"));
+  }
   cv1::ListCallsRequest request;
-  request.set_method(options.method);
+  request.set_method(options.method == "*" ? "" : options.method);
   request.set_applied(options.applied);
   request.set_page_size(1000);
   cv1::ListCallsResponse response;

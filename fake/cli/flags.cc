@@ -94,7 +94,60 @@ absl::Status ApplyEnvironment(const absl::flat_hash_set<std::string>& given,
   return absl::OkStatus();
 }
 
+// Levenshtein distance: insertions, deletions and substitutions, one each.
+// Written here because abseil has none; the words are short flag, command
+// and method names, so the plain two-row dynamic programme is plenty.
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  std::vector<size_t> previous(b.size() + 1);
+  std::vector<size_t> current(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t substitution =
+          previous[j - 1] +
+          (absl::ascii_tolower(a[i - 1]) == absl::ascii_tolower(b[j - 1]) ? 0
+                                                                          : 1);
+      current[j] =
+          std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
 }  // namespace
+
+std::string Closest(absl::string_view word,
+                    absl::Span<const std::string> candidates) {
+  std::string best;
+  size_t best_distance = std::max<size_t>(1, word.size() / 3) + 1;
+  for (const std::string& candidate : candidates) {
+    size_t distance = EditDistance(word, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string DidYouMean(absl::string_view word,
+                       absl::Span<const std::string> candidates) {
+  std::string closest = Closest(word, candidates);
+  return closest.empty() ? "" : absl::StrCat(" (did you mean ", closest, "?)");
+}
+
+std::vector<std::string> OwnFlagNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (IsOwnFlag(*flag)) {
+      names.push_back(absl::StrReplaceAll(SpelledName(name), {{"_", "-"}}));
+    }
+  }
+  std::sort(names.begin(), names.end());  // ties go to the first in order
+  return names;
+}
 
 absl::StatusOr<std::vector<std::string>> ParseFlags(
     absl::Span<char* const> args, std::vector<std::string>* warnings) {

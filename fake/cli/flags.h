@@ -38,6 +38,19 @@ bool FromEnv(absl::string_view flag_name);
 // "CUSTOMER_FAKE_MAX_NAMESPACES" when its value came from the environment.
 std::string FlagRef(absl::string_view flag_name);
 
+// The candidate closest to `word` by edit distance, when it is close enough
+// to be a likely misspelling (at most a third of its letters differ, and at
+// least one); empty otherwise. For "did you mean ...?" hints.
+std::string Closest(absl::string_view word,
+                    absl::Span<const std::string> candidates);
+
+// " (did you mean X?)" for the closest candidate, or "".
+std::string DidYouMean(absl::string_view word,
+                       absl::Span<const std::string> candidates);
+
+// The spelled names of the fake's own flags, with dashes: "max-namespaces".
+std::vector<std::string> OwnFlagNames();
+
 // "  --name  help (default: value)" lines for the given flags.
 std::string FlagHelp(absl::Span<const absl::string_view> names);
 

@@ -212,6 +212,25 @@ class UsageTest(unittest.TestCase):
                 self.assertEqual(result.returncode, 2, describe(result))
                 self.assertNotEqual(result.stderr.strip(), "")
 
+    def test_calls_of_an_unknown_method_is_bad_usage_naming_the_methods(self):
+        # It listed nothing and exited 0, as if the client had not called.
+        methods = ("GetCustomer, ListCustomers, CreateCustomer, "
+                   "UpdateCustomer, DeleteCustomer, ListCustomerFlags, "
+                   "AddCustomerFlag, RemoveCustomerFlag")
+        for method, hint in (("Nope", ""),
+                             ("GetCustomers", " (did you mean GetCustomer?)")):
+            with self.subTest(method=method):
+                result = run("calls", "--method", method, "--addr",
+                             "127.0.0.1:1")
+                self.assertEqual(result.returncode, 2, describe(result))
+                self.assertEqual(result.stdout, "")
+                self.assertEqual(
+                    result.stderr,
+                    f'customer-fake: unknown method "{method}" for --method'
+                    f"{hint}: use one of {methods}, a full name like "
+                    "/moia.trip.customer.v1.CustomerService/GetCustomer, or "
+                    "* for all (see --help)\n")
+
 
 class ScenarioFileTest(unittest.TestCase):
     """serve --scenario and validate on good and bad files."""
