@@ -189,9 +189,10 @@ int Usage(const std::string& message) {
 
 std::string RuleLine(const cv1::FaultRuleStatus& status) {
   const cv1::FaultRule& rule = status.rule();
-  std::string what = rule.sequence_size() > 0
-                         ? absl::StrCat("sequence of ", rule.sequence_size())
-                         : rule.action().code();
+  std::string what =
+      rule.sequence_size() > 0
+          ? absl::StrCat("sequence of ", Count(rule.sequence_size(), "action"))
+          : rule.action().code();
   return absl::StrCat(rule.id(), "  ", rule.method(), "  ", what,
                       "  matched=", status.matched(),
                       " acted=", status.acted());
@@ -352,9 +353,9 @@ int RunClientCommand(const std::string& command,
         },
         response,
         [&] {
-          std::cout << "loaded " << response.customers() << " customers, "
-                    << response.fault_rules() << " fault rules into "
-                    << options.ns << "\n";
+          std::cout << "loaded " << Count(response.customers(), "customer")
+                    << ", " << Count(response.fault_rules(), "fault rule")
+                    << " into " << options.ns << "\n";
         });
   }
   if (command == "export") {

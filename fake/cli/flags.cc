@@ -138,6 +138,10 @@ std::string DidYouMean(absl::string_view word,
   return closest.empty() ? "" : absl::StrCat(" (did you mean ", closest, "?)");
 }
 
+std::string Count(uint64_t n, absl::string_view noun) {
+  return absl::StrCat(n, " ", noun, n == 1 ? "" : "s");
+}
+
 std::vector<std::string> OwnFlagNames() {
   std::vector<std::string> names;
   for (const auto& [name, flag] : absl::GetAllFlags()) {

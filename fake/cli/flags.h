@@ -1,6 +1,7 @@
 #ifndef CUSTOMER_FAKE_CLI_FLAGS_H_
 #define CUSTOMER_FAKE_CLI_FLAGS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,9 @@ std::string DidYouMean(absl::string_view word,
 
 // The spelled names of the fake's own flags, with dashes: "max-namespaces".
 std::vector<std::string> OwnFlagNames();
+
+// "1 customer", "2 customers": a count and its noun, plural with an s.
+std::string Count(uint64_t n, absl::string_view noun);
 
 // "  --name  help (default: value)" lines for the given flags.
 std::string FlagHelp(absl::Span<const absl::string_view> names);

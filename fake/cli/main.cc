@@ -529,9 +529,13 @@ int Validate(const std::vector<std::string>& files) {
     absl::StatusOr<customerfake::model::Scenario> scenario =
         customerfake::scenario::LoadScenarioFile(file, &problems, limits);
     if (scenario.ok()) {
-      std::cout << file << ": ok (" << scenario->customers.size()
-                << " customers, " << scenario->faults.size()
-                << " fault rules)\n";
+      std::cout << file << ": ok ("
+                << customerfake::cli::Count(scenario->customers.size(),
+                                            "customer")
+                << ", "
+                << customerfake::cli::Count(scenario->faults.size(),
+                                            "fault rule")
+                << ")\n";
       continue;
     }
     ++bad;

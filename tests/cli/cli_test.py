@@ -28,6 +28,18 @@ COMMANDS = ["serve", "validate", "reset", "load", "export", "fault add",
             "fault list", "fault remove", "fault clear", "calls",
             "namespaces", "health"]
 
+ONE_OF_EACH = """\
+version: 1
+customers:
+  - given_name: Ann
+    family_name: Lee
+    email_address: ann@example.com
+    language_code: en
+    phone_number: "+4915112345678"
+faults:
+  - {id: one, method: GetCustomer, sequence: [{code: UNAVAILABLE}]}
+"""
+
 BAD_SCENARIO = """\
 version: 1
 settings:
@@ -289,6 +301,26 @@ class ScenarioFileTest(unittest.TestCase):
         self.assert_bad_file_problems(result.stderr)
         self.assertRegex(result.stdout, rf"(?m)^{re.escape(good)}: ok")
         self.assertNotIn(self.bad, result.stdout)
+
+    def test_counts_of_one_are_singular(self):
+        path = os.path.join(self.tmp.name, "one.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(ONE_OF_EACH)
+        result = run("validate", path)
+        self.assertEqual(result.returncode, 0, describe(result))
+        self.assertEqual(result.stdout,
+                         f"{path}: ok (1 customer, 1 fault rule)\n")
+        server = Server()
+        try:
+            loaded = run("load", path, "--addr", server.addr)
+            self.assertEqual(loaded.returncode, 0, describe(loaded))
+            self.assertEqual(loaded.stdout,
+                             "loaded 1 customer, 1 fault rule into default\n")
+            listed = run("fault", "list", "--addr", server.addr)
+            self.assertEqual(listed.stdout, "one  GetCustomer  sequence of 1 "
+                             "action  matched=0 acted=0\n")
+        finally:
+            server.close()
 
     def test_validate_without_files_is_bad_usage(self):
         result = run("validate")
