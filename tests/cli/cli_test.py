@@ -507,9 +507,11 @@ class RunningFakeTest(unittest.TestCase):
         result = self.ok("calls", "--method", "GetCustomer", "--namespace",
                          "n1")
         self.assertEqual(result.stdout, "")
+        self.assertEqual(result.stderr, "customer-fake: no calls in namespace "
+                         "n1 for GetCustomer\n")
         result = self.ok("calls", "--method", "GetCustomer", "--namespace",
                          "n1", "--json")
-        self.assertEqual(json.loads(result.stdout).get("calls", []), [])
+        self.assertEqual(result.stdout, '{"calls": []}\n')
 
     def test_namespaces_lists_the_ones_in_use(self):
         self.ok("export", "--namespace", "n1")
