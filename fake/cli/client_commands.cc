@@ -33,8 +33,9 @@ namespace {
 
 namespace cv1 = ::customerfake::control::v1;
 
-constexpr absl::string_view kCommands[] = {
-    "reset", "load", "export", "fault", "calls", "namespaces", "health"};
+constexpr absl::string_view kCommands[] = {"reset",     "load",  "export",
+                                           "fault",     "calls", "namespaces",
+                                           "namespace", "health"};
 
 // The fake decides how big an answer may be (--max-message-bytes); the
 // client takes whatever it sends, so `export` works with a raised limit.
@@ -255,9 +256,12 @@ int Fault(Client& client, const std::vector<std::string>& args) {
         },
         response, [&] { std::cout << "cleared\n"; });
   }
-  return Usage(
+  return Usage(absl::StrCat(
       "use: fault add FILE-or-YAML | fault list | fault remove ID | "
-      "fault clear");
+      "fault clear",
+      sub.empty() ? ""
+                  : DidYouMean(sub, std::vector<std::string>{
+                                        "add", "list", "remove", "clear"})));
 }
 
 // The v1 methods' short names: what --method and fault rules take.
@@ -406,7 +410,22 @@ void PrintCallsJson(const std::vector<cv1::Call>& calls) {
 
 int Calls(Client& client, const std::vector<std::string>& args,
           const ClientOptions& options) {
-  if (!args.empty()) return Usage("calls takes no arguments; use --method");
+  if (!args.empty() && args[0] == "clear") {
+    if (args.size() > 1) return Usage("calls clear takes no arguments");
+    cv1::ClearCallsResponse response;
+    return client.Call(
+        [&](auto* c, auto& stub) {
+          return stub.ClearCalls(c, cv1::ClearCallsRequest(), &response);
+        },
+        response,
+        [&] { std::cout << "cleared the journal of " << options.ns << "\n"; });
+  }
+  if (!args.empty()) {
+    return Usage(absl::StrCat(
+        "calls takes no arguments but clear, got \"", args[0], "\"",
+        DidYouMean(args[0], std::vector<std::string>{"clear"}),
+        "; use --method to filter"));
+  }
   // A method the fake does not have would list nothing, as if the client
   // had not called: refused, as fault rules refuse it.
   if (!options.method.empty() && options.method != "*" &&
@@ -517,7 +536,32 @@ int RunClientCommand(const std::string& command,
   }
   if (command == "fault") return Fault(client, args);
   if (command == "calls") return Calls(client, args, options);
-  if (command == "namespaces") {
+  if (command == "namespace" && !args.empty() && args[0] == "delete") {
+    if (args.size() != 2) return Usage("use: namespace delete NAME");
+    // DeleteNamespace acts on the namespace the call names.
+    ClientOptions target = options;
+    target.ns = args[1];
+    Client deleter(target);
+    cv1::DeleteNamespaceResponse response;
+    return deleter.Call(
+        [&](auto* c, auto& stub) {
+          return stub.DeleteNamespace(c, cv1::DeleteNamespaceRequest(),
+                                      &response);
+        },
+        response, [&] { std::cout << "deleted " << args[1] << "\n"; });
+  }
+  if (command == "namespace" &&
+      (args.empty() || args[0] != "list" || args.size() > 1)) {
+    return Usage(absl::StrCat(
+        "use: namespace list | namespace delete NAME",
+        args.empty()
+            ? ""
+            : DidYouMean(args[0], std::vector<std::string>{"list", "delete"})));
+  }
+  if (command == "namespaces" || command == "namespace") {
+    if (command == "namespaces" && !args.empty()) {
+      return Usage("namespaces takes no arguments");
+    }
     cv1::ListNamespacesResponse response;
     return client.Call(
         [&](auto* c, auto& stub) {

@@ -94,26 +94,29 @@ absl::Status ApplyEnvironment(const absl::flat_hash_set<std::string>& given,
   return absl::OkStatus();
 }
 
-// Levenshtein distance: insertions, deletions and substitutions, one each.
-// Written here because abseil has none; the words are short flag, command
-// and method names, so the plain two-row dynamic programme is plenty.
+// Edit distance: insertions, deletions, substitutions and swaps of two
+// neighbouring letters ("claer"), one each, letters compared without case
+// (optimal string alignment, a Levenshtein variant). Written here because
+// abseil has none; the words are short flag, command and method names, so
+// the plain dynamic programme is plenty.
 size_t EditDistance(absl::string_view a, absl::string_view b) {
-  std::vector<size_t> previous(b.size() + 1);
-  std::vector<size_t> current(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  std::vector<std::vector<size_t>> d(a.size() + 1,
+                                     std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  auto same = [&](size_t i, size_t j) {
+    return absl::ascii_tolower(a[i]) == absl::ascii_tolower(b[j]);
+  };
   for (size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      size_t substitution =
-          previous[j - 1] +
-          (absl::ascii_tolower(a[i - 1]) == absl::ascii_tolower(b[j - 1]) ? 0
-                                                                          : 1);
-      current[j] =
-          std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (same(i - 1, j - 1) ? 0 : 1)});
+      if (i > 1 && j > 1 && same(i - 1, j - 2) && same(i - 2, j - 1)) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
-    std::swap(previous, current);
   }
-  return previous[b.size()];
+  return d[a.size()][b.size()];
 }
 
 }  // namespace

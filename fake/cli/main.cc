@@ -130,7 +130,10 @@ Commands that steer a running fake (through its control service):
   customer-fake fault clear
   customer-fake calls [--method M] [--applied]
                                      the call journal, oldest first
-  customer-fake namespaces           the namespaces in use
+  customer-fake calls clear          empty the journal
+  customer-fake namespaces           the namespaces in use (also: namespace list)
+  customer-fake namespace delete NAME
+                                     drop a namespace and everything in it
   customer-fake health               exit 0 when SERVING (container probe)
   customer-fake --help               this text
 

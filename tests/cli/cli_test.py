@@ -26,7 +26,7 @@ TIMEOUT = 30  # seconds for any one command
 
 COMMANDS = ["serve", "validate", "reset", "load", "export", "fault add",
             "fault list", "fault remove", "fault clear", "calls",
-            "namespaces", "health"]
+            "calls clear", "namespaces", "namespace delete", "health"]
 
 ONE_OF_EACH = """\
 version: 1
@@ -212,6 +212,12 @@ class UsageTest(unittest.TestCase):
             ["load"],
             ["export", "extra"],
             ["calls", "extra"],
+            ["calls", "clear", "extra"],
+            ["namespace"],
+            ["namespace", "delete"],
+            ["namespace", "delete", "a", "b"],
+            ["namespace", "drop", "a"],
+            ["namespaces", "extra"],
             ["health", "--timeout", "soon"],
             ["health", "--timeout", "0s"],
             ["load", "/nonexistent/scenario.yaml"],
@@ -223,6 +229,23 @@ class UsageTest(unittest.TestCase):
                 result = run(*args, "--addr", "127.0.0.1:1")
                 self.assertEqual(result.returncode, 2, describe(result))
                 self.assertNotEqual(result.stderr.strip(), "")
+
+    def test_misspelled_subcommands_get_a_suggestion(self):
+        cases = [
+            (["calls", "claer"], 'customer-fake: calls takes no arguments but '
+             'clear, got "claer" (did you mean clear?); use --method to '
+             "filter (see --help)\n"),
+            (["fault", "lsit"], "customer-fake: use: fault add FILE-or-YAML | "
+             "fault list | fault remove ID | fault clear (did you mean "
+             "list?) (see --help)\n"),
+            (["namespace", "delte", "x"], "customer-fake: use: namespace list "
+             "| namespace delete NAME (did you mean delete?) (see --help)\n"),
+        ]
+        for args, stderr in cases:
+            with self.subTest(args=args):
+                result = run(*args, "--addr", "127.0.0.1:1")
+                self.assertEqual((result.returncode, result.stderr),
+                                 (2, stderr))
 
     def test_calls_of_an_unknown_method_is_bad_usage_naming_the_methods(self):
         # It listed nothing and exited 0, as if the client had not called.
@@ -512,6 +535,24 @@ class RunningFakeTest(unittest.TestCase):
         result = self.ok("calls", "--method", "GetCustomer", "--namespace",
                          "n1", "--json")
         self.assertEqual(result.stdout, '{"calls": []}\n')
+
+    def test_namespace_delete_drops_it(self):
+        self.ok("fault", "add", "{method: GetCustomer, action: "
+                "{code: UNAVAILABLE}}", "--namespace", "doomed")
+        self.assertIn("doomed", self.ok("namespaces").stdout.split())
+        result = self.ok("namespace", "delete", "doomed")
+        self.assertEqual(result.stdout, "deleted doomed\n")
+        self.assertNotIn("doomed", self.ok("namespace", "list").stdout.split())
+        again = self.client("namespace", "delete", "doomed")
+        self.assertEqual(again.returncode, 1, describe(again))
+        self.assertEqual(again.stderr, 'customer-fake: no namespace "doomed" '
+                         "(NAMESPACE_NOT_FOUND)\n")
+        # Created anew on first use, as a fresh copy of the baseline.
+        self.assertEqual(self.rules("doomed"), [])
+
+    def test_calls_clear(self):
+        result = self.ok("calls", "clear", "--namespace", "n1")
+        self.assertEqual(result.stdout, "cleared the journal of n1\n")
 
     def test_namespaces_lists_the_ones_in_use(self):
         self.ok("export", "--namespace", "n1")

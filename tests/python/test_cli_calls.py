@@ -101,3 +101,10 @@ class CallsCommandTest(FakeTestCase):
         result = self.cli("calls")
         self.assertEqual((result.returncode, result.stdout, result.stderr),
                          (0, "", f"customer-fake: no calls in namespace {NS}\n"))
+
+    def test_calls_clear_empties_the_journal(self):
+        self.retry_create_then_get()
+        result = self.cli("calls", "clear")
+        self.assertEqual((result.returncode, result.stdout),
+                         (0, f"cleared the journal of {NS}\n"))
+        self.assertEqual(self.cli("calls", "--json").stdout, '{"calls": []}\n')
