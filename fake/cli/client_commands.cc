@@ -495,14 +495,27 @@ int RunClientCommand(const std::string& command,
   if (command == "reset") {
     if (args.size() > 1 ||
         (args.size() == 1 && args[0] != "--empty" && args[0] != "empty")) {
-      return Usage("use: reset [empty]");
+      return Usage("use: reset [empty] | reset --to-start");
+    }
+    if (!args.empty() && options.to_start) {
+      return Usage(
+          "reset empty and --to-start exclude each other: reset to nothing "
+          "or to the scenario the server started with");
     }
     cv1::ResetRequest request;
     request.set_empty(!args.empty());
+    request.set_to_start(options.to_start);
     cv1::ResetResponse response;
     return client.Call(
         [&](auto* c, auto& stub) { return stub.Reset(c, request, &response); },
-        response, [&] { std::cout << "reset " << options.ns << "\n"; });
+        response,
+        [&] {
+          std::cout << "reset " << options.ns
+                    << (options.to_start
+                            ? " to the scenario the server started with"
+                            : "")
+                    << "\n";
+        });
   }
   if (command == "load") {
     if (args.size() != 1) return Usage("use: load FILE");

@@ -98,6 +98,9 @@ ABSL_FLAG(std::string, ns, "default",
 ABSL_FLAG(std::string, method, "", "calls: only calls of this method");
 ABSL_FLAG(bool, applied, false,
           "calls: only calls that changed state (the write took effect)");
+ABSL_FLAG(bool, to_start, false,
+          "reset: back to the scenario the server started with, which "
+          "becomes the baseline again (undoing load)");
 ABSL_FLAG(bool, json, false, "client commands: print JSON for machines");
 ABSL_FLAG(std::string, timeout, "5s", "client commands: how long to wait");
 ABSL_FLAG(std::string, tls_ca, "",
@@ -122,6 +125,8 @@ Usage:
 
 Commands that steer a running fake (through its control service):
   customer-fake reset [empty]        back to the baseline (or to nothing)
+  customer-fake reset --to-start     back to the scenario the server started
+                                     with, undoing load
   customer-fake load FILE            a scenario becomes the namespace's state
   customer-fake export               the namespace's state as scenario YAML
   customer-fake fault add FILE|YAML  add a fault rule; prints its id
@@ -196,6 +201,7 @@ std::string Usage() {
                                                            "ns",
                                                            "method",
                                                            "applied",
+                                                           "to_start",
                                                            "json",
                                                            "timeout",
                                                            "tls_ca",
@@ -591,6 +597,7 @@ int main(int argc, char** argv) {
     options.control_token = absl::GetFlag(FLAGS_control_token);
     options.method = absl::GetFlag(FLAGS_method);
     options.applied = absl::GetFlag(FLAGS_applied);
+    options.to_start = absl::GetFlag(FLAGS_to_start);
     options.json = absl::GetFlag(FLAGS_json);
     if (absl::Status tls = ClientTls(options); !tls.ok()) {
       return Fail(std::string(tls.message()), kExitBadUsage);

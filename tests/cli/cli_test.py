@@ -536,6 +536,45 @@ class RunningFakeTest(unittest.TestCase):
                          "n1", "--json")
         self.assertEqual(result.stdout, '{"calls": []}\n')
 
+    def test_readme_export_reset_load_and_reset_to_start(self):
+        # README: `export > state.yaml`, `reset --to-start`,
+        # `load state.yaml`: the saved state again, and the new baseline.
+        ns = ["--namespace", "readme"]
+        start = self.ok("export", "--namespace", "readme-fresh").stdout
+        self.ok("fault", "add", "{id: saved-rule, method: GetCustomer, "
+                "action: {code: UNAVAILABLE}}", *ns)
+        saved = self.ok("export", *ns).stdout
+        self.assertIn("saved-rule", saved)
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+            f.write(saved)
+            f.flush()
+            self.ok("reset", "--to-start", *ns)
+            self.assertEqual(self.ok("export", *ns).stdout, start)
+            loaded = self.ok("load", f.name, *ns)
+        self.assertEqual(loaded.stdout,
+                         "loaded 12 customers, 1 fault rule into readme\n")
+        self.assertEqual(self.ok("export", *ns).stdout, saved)
+        # The loaded file is the baseline now: reset comes back to it.
+        self.ok("fault", "clear", *ns)
+        self.assertEqual(self.ok("reset", *ns).stdout, "reset readme\n")
+        self.assertEqual(self.ok("export", *ns).stdout, saved)
+        # --to-start: the scenario the server started with, for good.
+        result = self.ok("reset", "--to-start", *ns)
+        self.assertEqual(result.stdout, "reset readme to the scenario the "
+                         "server started with\n")
+        self.assertEqual(self.ok("export", *ns).stdout, start)
+        self.ok("load", os.path.join(SCENARIOS, "ci-tokens.yaml"), *ns)
+        self.ok("reset", "--to-start", *ns)
+        self.ok("reset", *ns)
+        self.assertEqual(self.ok("export", *ns).stdout, start)
+
+    def test_reset_empty_and_to_start_exclude_each_other(self):
+        result = self.client("reset", "empty", "--to-start")
+        self.assertEqual((result.returncode, result.stdout, result.stderr),
+                         (2, "", "customer-fake: reset empty and --to-start "
+                          "exclude each other: reset to nothing or to the "
+                          "scenario the server started with (see --help)\n"))
+
     def test_namespace_delete_drops_it(self):
         self.ok("fault", "add", "{method: GetCustomer, action: "
                 "{code: UNAVAILABLE}}", "--namespace", "doomed")
