@@ -20,13 +20,18 @@ inline constexpr absl::string_view kEnvPrefix = "CUSTOMER_FAKE_";
 // than once collects all values. Then sets every flag not given in `args`
 // from its environment variable, when that is set and not empty: the command
 // line wins. Returns the positional arguments, or an error naming the first
-// bad flag or variable. A CUSTOMER_FAKE_ variable that names no flag is
+// bad flag or variable; an unknown flag with a "did you mean" when one is
+// close. "-h" is --help. `given` (when not null) receives the defined names
+// of the flags set on the command line, in order, so that the caller can
+// refuse those that do not apply to the command. A CUSTOMER_FAKE_ variable
+// that names no flag is
 // ignored with a message in `warnings` (when given): the environment is
 // shared with other programs (CI systems pass a job's variables to its
 // services), so it is not refused like an unknown flag. Unlike
 // absl::ParseCommandLine it never exits, so the caller decides the exit code.
 absl::StatusOr<std::vector<std::string>> ParseFlags(
-    absl::Span<char* const> args, std::vector<std::string>* warnings = nullptr);
+    absl::Span<char* const> args, std::vector<std::string>* warnings = nullptr,
+    std::vector<std::string>* given = nullptr);
 
 // The environment variable of a flag, by its defined name:
 // "max_namespaces" -> "CUSTOMER_FAKE_MAX_NAMESPACES".
@@ -55,7 +60,9 @@ std::vector<std::string> OwnFlagNames();
 // "1 customer", "2 customers": a count and its noun, plural with an s.
 std::string Count(uint64_t n, absl::string_view noun);
 
-// "  --name  help (default: value)" lines for the given flags.
+// "  --name VALUE  help (default: value)" lines for the given flags (by
+// defined name), VALUE a placeholder such as HOST:PORT or FILE, the help
+// wrapped to 80 columns.
 std::string FlagHelp(absl::Span<const absl::string_view> names);
 
 }  // namespace customerfake::cli

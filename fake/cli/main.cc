@@ -1,9 +1,11 @@
 // customer-fake: the command line of the CustomerService fake.
 #include <signal.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -13,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "fake/cli/client_commands.h"
 #include "fake/cli/flags.h"
@@ -140,6 +143,8 @@ Commands that steer a running fake (through its control service):
   customer-fake namespace delete NAME
                                      drop a namespace and everything in it
   customer-fake health               exit 0 when SERVING (container probe)
+  customer-fake COMMAND --help       a command's own help and flags (also -h,
+                                     customer-fake help COMMAND)
   customer-fake --help               this text
 
 Exit codes: 0 done; 1 the fake refused (or is not serving); 2 bad usage;
@@ -155,9 +160,8 @@ connect with --tls-ca FILE (DIR/ca.pem).
 
 Every flag can also be set through the environment, --foo-bar as
 CUSTOMER_FAKE_FOO_BAR (e.g. CUSTOMER_FAKE_LISTEN=0.0.0.0:50051); a flag on
-the command line wins over its variable.
-
-Flags:
+the command line wins over its variable. A flag on the command line that
+does not apply to the command is refused (exit 2).
 )";
 
 using customerfake::cli::EnvVarName;
@@ -169,43 +173,235 @@ int Fail(const std::string& message, int code) {
   return code;
 }
 
+using FlagList = std::vector<absl::string_view>;
+
+// The flags of serve, by defined name.
+const FlagList& ServerFlags() {
+  static const auto* flags = new FlagList{"listen",
+                                          "scenario",
+                                          "protos",
+                                          "control_listen",
+                                          "control_token",
+                                          "seed",
+                                          "auth",
+                                          "token",
+                                          "oauth_listen",
+                                          "oauth_client",
+                                          "oauth_token_ttl",
+                                          "tls_cert",
+                                          "tls_key",
+                                          "tls_self_signed",
+                                          "tls_host",
+                                          "state_file",
+                                          "state_interval",
+                                          "log_format",
+                                          "log_level",
+                                          "max_namespaces",
+                                          "journal_entries",
+                                          "max_fault_rules",
+                                          "max_message_bytes",
+                                          "max_scenario_bytes",
+                                          "max_customers",
+                                          "max_customer_flags",
+                                          "journal_bytes"};
+  return *flags;
+}
+
+// How the client commands reach the fake.
+const FlagList& ConnectionFlags() {
+  static const auto* flags =
+      new FlagList{"addr",   "control_token",   "timeout",        "json",
+                   "tls_ca", "tls_server_name", "tls_self_signed"};
+  return *flags;
+}
+
+FlagList Join(std::initializer_list<FlagList> lists) {
+  FlagList out;
+  for (const FlagList& list : lists) {
+    for (absl::string_view flag : list) {
+      if (std::find(out.begin(), out.end(), flag) == out.end()) {
+        out.push_back(flag);
+      }
+    }
+  }
+  return out;
+}
+
+// One command: its usage lines, what it does and the flags it takes.
+struct Command {
+  std::string name;
+  std::string usage;
+  std::string about;
+  FlagList flags;
+  bool client = true;  // steers a running fake
+};
+
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      {"serve", "customer-fake serve [flags]",
+       "Serves moia.trip.customer.v1.CustomerService (and the control "
+       "service) until SIGTERM or SIGINT. The first line on stdout is "
+       "\"listening on HOST:PORT\".",
+       ServerFlags(), false},
+      {"validate",
+       "customer-fake validate FILE... [flags]",
+       "Checks scenario files without serving: exit 0 when all are valid, 1 "
+       "otherwise, with every problem on stderr.",
+       {"max_scenario_bytes", "max_customers", "max_customer_flags",
+        "max_fault_rules"},
+       false},
+      {"reset",
+       "customer-fake reset [empty] [flags]\n"
+       "  customer-fake reset --to-start [flags]",
+       "Back to the namespace's baseline (the last scenario loaded into it, "
+       "else the server's): customers, flags, fault rules, journal, id "
+       "sequence. empty: to nothing. --to-start: to the scenario the server "
+       "started with, which becomes the baseline again.",
+       Join({{"ns"}, ConnectionFlags(), {"to_start"}})},
+      {"load", "customer-fake load FILE [flags]",
+       "FILE (scenario YAML) becomes the namespace's state and baseline, all "
+       "or nothing.",
+       Join({{"ns"}, ConnectionFlags()})},
+      {"export", "customer-fake export [flags]",
+       "Prints the namespace's state as scenario YAML that load reads back.",
+       Join({{"ns"}, ConnectionFlags()})},
+      {"fault",
+       "customer-fake fault add FILE|YAML [flags]\n"
+       "  customer-fake fault list [flags]\n"
+       "  customer-fake fault remove ID [flags]\n"
+       "  customer-fake fault clear [flags]",
+       "Adds a fault rule (a file, or the YAML itself; prints its id), lists "
+       "the rules with their matched and acted counts, removes one, or all.",
+       Join({{"ns"}, ConnectionFlags()})},
+      {"calls",
+       "customer-fake calls [--method METHOD] [--applied] [flags]\n"
+       "  customer-fake calls clear [flags]",
+       "Prints the namespace's call journal, oldest first, as a table (or "
+       "JSON with --json); calls clear empties it.",
+       Join({{"ns", "method", "applied"}, ConnectionFlags()})},
+      {"namespaces", "customer-fake namespaces [flags]",
+       "Lists the namespaces in use.", ConnectionFlags()},
+      {"namespace",
+       "customer-fake namespace list [flags]\n"
+       "  customer-fake namespace delete NAME [flags]",
+       "Lists the namespaces in use, or drops the namespace NAME and "
+       "everything in it (the next call naming it starts it afresh).",
+       ConnectionFlags()},
+      {"health",
+       "customer-fake health [flags]",
+       "Asks the fake at --addr whether it serves: exit 0 when SERVING (the "
+       "container's probe), 1 when it answers otherwise, 3 without an answer.",
+       {"addr", "timeout", "json", "tls_ca", "tls_server_name",
+        "tls_self_signed"}},
+  };
+  return *commands;
+}
+
+const Command* FindCommand(absl::string_view name) {
+  for (const Command& command : Commands()) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
 std::string Usage() {
-  return absl::StrCat(kUsage, customerfake::cli::FlagHelp({"listen",
-                                                           "scenario",
-                                                           "protos",
-                                                           "control_listen",
-                                                           "control_token",
-                                                           "seed",
-                                                           "auth",
-                                                           "token",
-                                                           "oauth_listen",
-                                                           "oauth_client",
-                                                           "oauth_token_ttl",
-                                                           "tls_cert",
-                                                           "tls_key",
-                                                           "tls_self_signed",
-                                                           "tls_host",
-                                                           "state_file",
-                                                           "state_interval",
-                                                           "log_format",
-                                                           "log_level",
-                                                           "max_namespaces",
-                                                           "journal_entries",
-                                                           "max_fault_rules",
-                                                           "max_message_bytes",
-                                                           "max_scenario_bytes",
-                                                           "max_customers",
-                                                           "max_customer_flags",
-                                                           "journal_bytes",
-                                                           "addr",
-                                                           "ns",
-                                                           "method",
-                                                           "applied",
-                                                           "to_start",
-                                                           "json",
-                                                           "timeout",
-                                                           "tls_ca",
-                                                           "tls_server_name"}));
+  FlagList client;
+  for (const Command& command : Commands()) {
+    if (command.client) client = Join({client, command.flags});
+  }
+  return absl::StrCat(
+      kUsage, "\nServer flags (serve; validate takes the limits):\n",
+      customerfake::cli::FlagHelp(ServerFlags()),
+      "\nClient flags (the commands that steer a running fake; see each "
+      "command's --help for its own):\n",
+      customerfake::cli::FlagHelp(client));
+}
+
+// Words wrapped into lines of at most 78 columns, each ending in "\n".
+std::string Wrap(absl::string_view text) {
+  std::string out, line;
+  for (absl::string_view word : absl::StrSplit(text, ' ')) {
+    if (!line.empty() && line.size() + 1 + word.size() > 78) {
+      absl::StrAppend(&out, line, "\n");
+      line.clear();
+    }
+    absl::StrAppend(&line, line.empty() ? "" : " ", word);
+  }
+  return absl::StrCat(out, line, "\n");
+}
+
+std::string CommandUsage(const Command& command) {
+  return absl::StrCat(
+      "Usage:\n  ", command.usage, "\n\n", Wrap(command.about), "\n",
+      command.client ? "Flags (client):\n" : "Flags (server):\n",
+      customerfake::cli::FlagHelp(command.flags),
+      "  -h, --help                  this text\n\n"
+      "Each flag --foo-bar can also be set as CUSTOMER_FAKE_FOO_BAR; the "
+      "command\nline wins. Exit codes and all commands: customer-fake "
+      "--help.\n");
+}
+
+// The flag's name as written: "--max-namespaces", "--namespace".
+std::string Spelled(absl::string_view flag) {
+  return absl::StrCat(
+      "--",
+      absl::StrReplaceAll(flag == "ns" ? "namespace" : flag, {{"_", "-"}}));
+}
+
+// The flags that apply to `command` with its arguments (calls clear takes
+// no filter).
+FlagList FlagsOf(const Command& command, const std::vector<std::string>& args) {
+  FlagList flags = command.flags;
+  if (command.name == "calls" && args.size() > 1 && args[1] == "clear") {
+    flags.erase(std::remove_if(flags.begin(), flags.end(),
+                               [](absl::string_view flag) {
+                                 return flag == "method" || flag == "applied";
+                               }),
+                flags.end());
+  }
+  flags.push_back("help");
+  return flags;
+}
+
+// A flag given on the command line that the command does not take: the
+// message, naming the commands that do; "" when every flag applies.
+std::string FlagNotApplying(const Command& command,
+                            const std::vector<std::string>& args,
+                            const std::vector<std::string>& given) {
+  const FlagList flags = FlagsOf(command, args);
+  std::string name = command.name;
+  if (command.name == "calls" && args.size() > 1) name += " " + args[1];
+  for (const std::string& flag : given) {
+    if (std::find(flags.begin(), flags.end(), flag) != flags.end()) continue;
+    std::vector<std::string> takers;
+    bool every_client = true;
+    for (const Command& other : Commands()) {
+      bool takes = std::find(other.flags.begin(), other.flags.end(), flag) !=
+                   other.flags.end();
+      if (takes) takers.push_back(other.name);
+      if (other.client && !takes) every_client = false;
+    }
+    std::string whose =
+        every_client && takers.size() > 1
+            ? "the client commands"
+            : (takers.size() == 1
+                   ? takers[0]
+                   : absl::StrCat(
+                         absl::StrJoin(takers.begin(), takers.end() - 1, ", "),
+                         " and ", takers.back()));
+    // The two addresses people mix up.
+    std::string instead;
+    if (flag == "listen" && command.client) {
+      instead = "; the fake to talk to is --addr";
+    } else if (flag == "addr" && command.name == "serve") {
+      instead = "; serve listens on --listen";
+    }
+    return absl::StrCat(
+        Spelled(flag), " does not apply to ", name,
+        takers.empty() ? "" : absl::StrCat(": it is a flag of ", whose),
+        instead, " (see customer-fake ", command.name, " --help)");
+  }
+  return "";
 }
 
 // The limit flags against bad input, checked to lie in [min, max]. Names
@@ -566,23 +762,46 @@ int Validate(const std::vector<std::string>& files) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> warnings;
+  std::vector<std::string> given;
   absl::StatusOr<std::vector<std::string>> args = customerfake::cli::ParseFlags(
-      absl::MakeSpan(argv + 1, argc - 1), &warnings);
+      absl::MakeSpan(argv + 1, argc - 1), &warnings, &given);
   for (const std::string& warning : warnings) {
     std::cerr << "customer-fake: " << warning << "\n";
   }
   if (!args.ok())
     return Fail(std::string(args.status().message()), kExitBadUsage);
-  if (absl::GetFlag(FLAGS_help) || (!args->empty() && (*args)[0] == "help")) {
-    std::cout << Usage();
-    return 0;
-  }
+  // `help COMMAND` is `COMMAND --help`.
+  const bool help =
+      absl::GetFlag(FLAGS_help) || (!args->empty() && (*args)[0] == "help");
+  if (!args->empty() && (*args)[0] == "help") args->erase(args->begin());
   if (args->empty()) {
+    if (help) {
+      std::cout << Usage();
+      return 0;
+    }
     return Fail("no command given; try `customer-fake serve` or --help",
                 kExitBadUsage);
   }
-  const std::string& command = (*args)[0];
-  if (command == "serve") {
+  const std::string& name = (*args)[0];
+  const Command* command = FindCommand(name);
+  if (command == nullptr) {
+    std::vector<std::string> names;
+    for (const Command& known : Commands()) names.push_back(known.name);
+    names.push_back("help");
+    return Fail(absl::StrCat("unknown command \"", name, "\"",
+                             customerfake::cli::DidYouMean(name, names),
+                             " (see --help)"),
+                kExitBadUsage);
+  }
+  if (help) {
+    std::cout << CommandUsage(*command);
+    return 0;
+  }
+  if (std::string refused = FlagNotApplying(*command, *args, given);
+      !refused.empty()) {
+    return Fail(refused, kExitBadUsage);
+  }
+  if (name == "serve") {
     if (args->size() > 1) {
       return Fail(
           absl::StrCat("serve takes no arguments, got \"", (*args)[1], "\""),
@@ -590,32 +809,27 @@ int main(int argc, char** argv) {
     }
     return Serve();
   }
-  if (customerfake::cli::IsClientCommand(command)) {
-    customerfake::cli::ClientOptions options;
-    options.address = absl::GetFlag(FLAGS_addr);
-    options.ns = absl::GetFlag(FLAGS_ns);
-    options.control_token = absl::GetFlag(FLAGS_control_token);
-    options.method = absl::GetFlag(FLAGS_method);
-    options.applied = absl::GetFlag(FLAGS_applied);
-    options.to_start = absl::GetFlag(FLAGS_to_start);
-    options.json = absl::GetFlag(FLAGS_json);
-    if (absl::Status tls = ClientTls(options); !tls.ok()) {
-      return Fail(std::string(tls.message()), kExitBadUsage);
-    }
-    if (!absl::ParseDuration(absl::GetFlag(FLAGS_timeout), &options.timeout) ||
-        options.timeout <= absl::ZeroDuration()) {
-      return Fail(
-          absl::StrCat("bad value \"", absl::GetFlag(FLAGS_timeout), "\" for ",
-                       FlagRef("timeout"), ": use a duration like 5s"),
-          kExitBadUsage);
-    }
-    return customerfake::cli::RunClientCommand(
-        command, std::vector<std::string>(args->begin() + 1, args->end()),
-        options);
-  }
-  if (command == "validate") {
+  if (name == "validate") {
     return Validate(std::vector<std::string>(args->begin() + 1, args->end()));
   }
-  return Fail(absl::StrCat("unknown command \"", command, "\" (see --help)"),
-              kExitBadUsage);
+  customerfake::cli::ClientOptions options;
+  options.address = absl::GetFlag(FLAGS_addr);
+  options.ns = absl::GetFlag(FLAGS_ns);
+  options.control_token = absl::GetFlag(FLAGS_control_token);
+  options.method = absl::GetFlag(FLAGS_method);
+  options.applied = absl::GetFlag(FLAGS_applied);
+  options.to_start = absl::GetFlag(FLAGS_to_start);
+  options.json = absl::GetFlag(FLAGS_json);
+  if (absl::Status tls = ClientTls(options); !tls.ok()) {
+    return Fail(std::string(tls.message()), kExitBadUsage);
+  }
+  if (!absl::ParseDuration(absl::GetFlag(FLAGS_timeout), &options.timeout) ||
+      options.timeout <= absl::ZeroDuration()) {
+    return Fail(
+        absl::StrCat("bad value \"", absl::GetFlag(FLAGS_timeout), "\" for ",
+                     FlagRef("timeout"), ": use a duration like 5s"),
+        kExitBadUsage);
+  }
+  return customerfake::cli::RunClientCommand(
+      name, std::vector<std::string>(args->begin() + 1, args->end()), options);
 }

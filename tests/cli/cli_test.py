@@ -40,6 +40,33 @@ faults:
   - {id: one, method: GetCustomer, sequence: [{code: UNAVAILABLE}]}
 """
 
+HEALTH_HELP = """\
+Usage:
+  customer-fake health [flags]
+
+Asks the fake at --addr whether it serves: exit 0 when SERVING (the
+container's probe), 1 when it answers otherwise, 3 without an answer.
+
+Flags (client):
+  --addr HOST:PORT            client commands: the fake's control address,
+                              HOST:PORT (default: 127.0.0.1:50051)
+  --timeout DURATION          client commands: how long to wait (default: 5s)
+  --json                      client commands: print JSON for machines
+  --tls-ca FILE               client commands: connect over TLS, trusting this
+                              CA certificate (PEM)
+  --tls-server-name NAME      client commands: the name the fake's certificate
+                              must cover, when it is not --addr's host
+  --tls-self-signed DIR       serve TLS with a local CA and a server certificate
+                              for localhost, 127.0.0.1 and ::1 kept in this
+                              folder, made at the first start and reused while
+                              valid; clients trust DIR/ca.pem (client commands
+                              do too, without --tls-ca)
+  -h, --help                  this text
+
+Each flag --foo-bar can also be set as CUSTOMER_FAKE_FOO_BAR; the command
+line wins. Exit codes and all commands: customer-fake --help.
+"""
+
 BAD_SCENARIO = """\
 version: 1
 settings:
@@ -229,6 +256,95 @@ class UsageTest(unittest.TestCase):
                 result = run(*args, "--addr", "127.0.0.1:1")
                 self.assertEqual(result.returncode, 2, describe(result))
                 self.assertNotEqual(result.stderr.strip(), "")
+
+    def test_each_command_has_its_own_help(self):
+        for command in ("serve", "validate", "reset", "load", "export",
+                        "fault", "calls", "namespaces", "namespace",
+                        "health"):
+            with self.subTest(command=command):
+                result = run(command, "--help")
+                self.assertEqual((result.returncode, result.stderr), (0, ""))
+                self.assertTrue(result.stdout.startswith(
+                    f"Usage:\n  customer-fake {command}"), result.stdout)
+                self.assertNotEqual(result.stdout, run("--help").stdout)
+                # -h and `help COMMAND` are the same.
+                self.assertEqual(run(command, "-h").stdout, result.stdout)
+                self.assertEqual(run("help", command).stdout, result.stdout)
+        self.assertEqual(run("-h").stdout, run("--help").stdout)
+        serve = run("serve", "--help").stdout
+        self.assertIn("\n  --listen HOST:PORT  ", serve)
+        self.assertIn("\n  --tls-self-signed DIR  ", serve)
+        self.assertNotIn("--addr", serve)
+        calls = run("calls", "--help").stdout
+        for flag in ("--method METHOD", "--applied", "--addr HOST:PORT",
+                     "--namespace NAME", "--json"):
+            self.assertIn(f"\n  {flag} ", calls)
+        self.assertNotIn("--listen", calls)
+        self.assertIn("customer-fake fault add FILE|YAML",
+                      run("fault", "--help").stdout)
+
+    def test_health_help_in_full(self):
+        self.assertEqual(run("health", "--help").stdout, HEALTH_HELP)
+
+    def test_global_help_puts_server_and_client_flags_apart(self):
+        text = run("--help").stdout
+        server = text.index("\nServer flags")
+        client = text.index("\nClient flags")
+        self.assertLess(server, text.index("  --listen HOST:PORT "), client)
+        self.assertLess(client, text.index("  --addr HOST:PORT "))
+
+    def test_flags_that_do_not_apply_are_refused(self):
+        cases = [
+            (["health", "--listen", "127.0.0.1:9"], "--listen does not apply "
+             "to health: it is a flag of serve; the fake to talk to is --addr "
+             "(see customer-fake health --help)"),
+            (["serve", "--json"], "--json does not apply to serve: it is a "
+             "flag of the client commands (see customer-fake serve --help)"),
+            (["serve", "--addr", "127.0.0.1:9"], "--addr does not apply to "
+             "serve: it is a flag of the client commands; serve listens on "
+             "--listen (see customer-fake serve --help)"),
+            (["reset", "--method", "GetCustomer"], "--method does not apply "
+             "to reset: it is a flag of calls (see customer-fake reset "
+             "--help)"),
+            (["calls", "clear", "--applied"], "--applied does not apply to "
+             "calls clear: it is a flag of calls (see customer-fake calls "
+             "--help)"),
+            (["health", "--namespace", "x"], "--namespace does not apply to "
+             "health: it is a flag of reset, load, export, fault and calls "
+             "(see customer-fake health --help)"),
+            (["validate", "--log-level", "off", "x.yaml"], "--log-level does "
+             "not apply to validate: it is a flag of serve (see customer-fake "
+             "validate --help)"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                result = run(*args)
+                self.assertEqual(
+                    (result.returncode, result.stdout, result.stderr),
+                    (2, "", f"customer-fake: {message}\n"))
+
+    def test_variables_that_do_not_apply_are_not_refused(self):
+        # The environment is shared by serve and the client commands.
+        result = run("health", "--addr", "127.0.0.1:1", "--timeout", "1s",
+                     env={"CUSTOMER_FAKE_LISTEN": "127.0.0.1:9",
+                          "CUSTOMER_FAKE_LOG_LEVEL": "off"})
+        self.assertEqual(result.returncode, 3, describe(result))
+
+    def test_misspellings_get_a_suggestion(self):
+        cases = [
+            (["serve", "--lisen", "127.0.0.1:0"], "unknown flag --lisen (did "
+             "you mean --listen?) (see --help)"),
+            (["health", "--adr", "127.0.0.1:1"], "unknown flag --adr (did "
+             "you mean --addr?) (see --help)"),
+            (["heath"], 'unknown command "heath" (did you mean health?) (see '
+             "--help)"),
+            (["frobnicate"], 'unknown command "frobnicate" (see --help)'),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                result = run(*args)
+                self.assertEqual((result.returncode, result.stderr),
+                                 (2, f"customer-fake: {message}\n"))
 
     def test_misspelled_subcommands_get_a_suggestion(self):
         cases = [
@@ -808,7 +924,9 @@ class EnvironmentTest(unittest.TestCase):
         self.assertIn("CUSTOMER_FAKE_FOO_BAR", result.stdout)
         self.assertIn("command line wins", result.stdout)
         # Flags are listed as spelled, so the rule gives the right variable.
-        self.assertRegex(result.stdout, r"(?m)^  --namespace +client commands")
+        # With its value's placeholder.
+        self.assertRegex(result.stdout,
+                         r"(?m)^  --namespace NAME +client commands")
 
     def test_variable_of_a_flags_short_alias_points_to_the_right_one(self):
         result = run("namespaces", "--addr", "127.0.0.1:1", "--timeout",
