@@ -36,7 +36,8 @@ ABSL_FLAG(std::string, control_listen, "",
           "then refuses control calls), in plaintext also with TLS on; "
           "default: on the API port");
 ABSL_FLAG(std::string, control_token, "",
-          "require this value in x-fake-control-token on control calls");
+          "serve: require this value in x-fake-control-token on control "
+          "calls; client commands: send it there");
 ABSL_FLAG(std::string, seed, "",
           "id seed: the same seed gives the same ids after every reset");
 ABSL_FLAG(std::string, auth, "",
@@ -139,7 +140,7 @@ Commands that steer a running fake (through its control service):
   customer-fake calls [--method M] [--applied]
                                      the call journal, oldest first
   customer-fake calls clear          empty the journal
-  customer-fake namespaces           the namespaces in use (also: namespace list)
+  customer-fake namespaces           the namespaces in use (or: namespace list)
   customer-fake namespace delete NAME
                                      drop a namespace and everything in it
   customer-fake health               exit 0 when SERVING (container probe)
@@ -312,8 +313,8 @@ std::string Usage() {
   return absl::StrCat(
       kUsage, "\nServer flags (serve; validate takes the limits):\n",
       customerfake::cli::FlagHelp(ServerFlags()),
-      "\nClient flags (the commands that steer a running fake; see each "
-      "command's --help for its own):\n",
+      "\nClient flags (the commands that steer a running fake; each "
+      "command's --help\nlists its own):\n",
       customerfake::cli::FlagHelp(client));
 }
 
