@@ -5,6 +5,7 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -13,11 +14,18 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "customerfake/control/v1/control.grpc.pb.h"
+#include "fake/cli/flags.h"
 #include "fake/errors/error_info.h"
+#include "fake/model/json_string.h"
+#include "fake/model/methods.h"
 #include "fake/scenario/yaml_reader.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace customerfake::cli {
@@ -25,8 +33,9 @@ namespace {
 
 namespace cv1 = ::customerfake::control::v1;
 
-constexpr absl::string_view kCommands[] = {
-    "reset", "load", "export", "fault", "calls", "namespaces", "health"};
+constexpr absl::string_view kCommands[] = {"reset",     "load",  "export",
+                                           "fault",     "calls", "namespaces",
+                                           "namespace", "health"};
 
 // The fake decides how big an answer may be (--max-message-bytes); the
 // client takes whatever it sends, so `export` works with a raised limit.
@@ -65,11 +74,11 @@ class Client {
             options.address, Credentials(options), ChannelArguments(options))),
         stub_(cv1::ControlService::NewStub(channel_)) {}
 
+  using Rpc = std::function<grpc::Status(grpc::ClientContext*,
+                                         cv1::ControlService::Stub&)>;
+
   // Runs one control call and reports a failure; the exit code.
-  int Call(const std::function<grpc::Status(grpc::ClientContext*,
-                                            cv1::ControlService::Stub&)>& rpc,
-           const google::protobuf::Message& response,
-           const std::function<void()>& print) {
+  int Invoke(const Rpc& rpc) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
     context.AddMetadata("x-fake-namespace", options_.ns);
@@ -77,7 +86,13 @@ class Client {
       context.AddMetadata("x-fake-control-token", options_.control_token);
     }
     grpc::Status status = rpc(&context, *stub_);
-    if (!status.ok()) return Report(status);
+    return status.ok() ? kExitOk : Report(status);
+  }
+
+  // Invoke, then prints the response: as JSON with --json, else `print`.
+  int Call(const Rpc& rpc, const google::protobuf::Message& response,
+           const std::function<void()>& print) {
+    if (int code = Invoke(rpc); code != kExitOk) return code;
     if (options_.json) {
       google::protobuf::util::JsonPrintOptions json;
       json.preserve_proto_field_names = true;
@@ -186,9 +201,10 @@ int Usage(const std::string& message) {
 
 std::string RuleLine(const cv1::FaultRuleStatus& status) {
   const cv1::FaultRule& rule = status.rule();
-  std::string what = rule.sequence_size() > 0
-                         ? absl::StrCat("sequence of ", rule.sequence_size())
-                         : rule.action().code();
+  std::string what =
+      rule.sequence_size() > 0
+          ? absl::StrCat("sequence of ", Count(rule.sequence_size(), "action"))
+          : rule.action().code();
   return absl::StrCat(rule.id(), "  ", rule.method(), "  ", what,
                       "  matched=", status.matched(),
                       " acted=", status.acted());
@@ -240,39 +256,218 @@ int Fault(Client& client, const std::vector<std::string>& args) {
         },
         response, [&] { std::cout << "cleared\n"; });
   }
-  return Usage(
+  return Usage(absl::StrCat(
       "use: fault add FILE-or-YAML | fault list | fault remove ID | "
-      "fault clear");
+      "fault clear",
+      sub.empty() ? ""
+                  : DidYouMean(sub, std::vector<std::string>{
+                                        "add", "list", "remove", "clear"})));
+}
+
+// The v1 methods' short names: what --method and fault rules take.
+std::vector<std::string> MethodNames() {
+  std::vector<std::string> names;
+  for (const model::MethodInfo& method : model::CustomerServiceMethods()) {
+    if (std::find(names.begin(), names.end(), method.short_name) ==
+        names.end()) {
+      names.push_back(method.short_name);
+    }
+  }
+  return names;
+}
+
+// "GetCustomer" for v1's methods; the older service's keep its version:
+// "GetCustomer (v1beta1)".
+std::string ShortMethod(const std::string& full_method) {
+  absl::string_view short_name = model::ShortMethodName(full_method);
+  const model::MethodInfo* v1 = model::FindMethod(short_name);
+  if (v1 != nullptr && v1->full_name == full_method) {
+    return std::string(short_name);
+  }
+  // "/moia.ridepooling.customer.v1beta1.CustomerService/GetCustomer"
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(full_method, absl::ByAnyChar("./"));
+  return parts.size() >= 3
+             ? absl::StrCat(short_name, " (", parts[parts.size() - 3], ")")
+             : full_method;
+}
+
+// "+1.52s", or "+12ms" under a tenth of a second.
+std::string Gap(const google::protobuf::Duration& gap) {
+  absl::Duration duration =
+      absl::Seconds(gap.seconds()) + absl::Nanoseconds(gap.nanos());
+  if (duration < absl::Milliseconds(100)) {
+    return absl::StrCat("+", absl::ToInt64Milliseconds(duration), "ms");
+  }
+  return absl::StrFormat("+%.2fs", absl::ToDoubleSeconds(duration));
+}
+
+// Rows of cells as columns two spaces apart, each as wide as its widest
+// cell; no trailing blanks.
+void PrintTable(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (size_t i = 0; i < row.size(); ++i) {
+      // Columns count characters, not UTF-8 bytes.
+      size_t width = 0;
+      for (char c : row[i]) width += (c & 0xC0) != 0x80;
+      widths[i] = std::max(widths[i], width);
+    }
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      absl::StrAppend(&line, row[i]);
+      size_t width = 0;
+      for (char c : row[i]) width += (c & 0xC0) != 0x80;
+      if (i + 1 < row.size()) line.append(widths[i] - width + 2, ' ');
+    }
+    line.erase(line.find_last_not_of(' ') + 1);
+    std::cout << line << "\n";
+  }
+}
+
+void PrintCallsTable(const std::vector<cv1::Call>& calls) {
+  std::vector<std::vector<std::string>> rows = {
+      {"#", "TIME (UTC)", "METHOD", "ATTEMPT", "GAP", "CODE", "REASON", "RULE",
+       "OUTCOME", "APPLIED", "MESSAGE"}};
+  for (const cv1::Call& call : calls) {
+    absl::Time arrival = absl::FromUnixSeconds(call.arrival_time().seconds()) +
+                         absl::Nanoseconds(call.arrival_time().nanos());
+    rows.push_back({
+        absl::StrCat(call.sequence()),
+        absl::FormatTime("%H:%M:%E3S", arrival, absl::UTCTimeZone()),
+        ShortMethod(call.method()),
+        absl::StrCat(call.attempt()),
+        call.has_since_previous_attempt() ? Gap(call.since_previous_attempt())
+                                          : "",
+        call.code(),
+        // No reason of its own: not the code again.
+        call.reason() == call.code() ? "" : call.reason(),
+        call.fault_rule(),
+        call.outcome() == "answered" ? "" : call.outcome(),
+        call.applied() ? "yes" : "",
+        call.message(),
+    });
+  }
+  PrintTable(rows);
+}
+
+// The journal for machines: every key always there, in the proto's field
+// order, with one type each (`sequence` a number like `attempt`; times and
+// durations as in proto JSON, null when unset).
+void PrintCallsJson(const std::vector<cv1::Call>& calls) {
+  if (calls.empty()) {
+    std::cout << "{\"calls\": []}\n";
+    return;
+  }
+  using google::protobuf::util::TimeUtil;
+  std::string out = "{\n  \"calls\": [";
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const cv1::Call& call = calls[i];
+    std::vector<std::pair<std::string, std::string>> metadata(
+        call.metadata().begin(), call.metadata().end());
+    std::sort(metadata.begin(), metadata.end());
+    std::string metadata_json;
+    for (const auto& entry : metadata) {
+      absl::StrAppend(&metadata_json, metadata_json.empty() ? "" : ", ",
+                      model::JsonString(entry.first), ": ",
+                      model::JsonString(entry.second));
+    }
+    absl::StrAppend(
+        &out, i == 0 ? "\n" : ",\n", "    {\n",                              //
+        "      \"sequence\": ", call.sequence(), ",\n",                      //
+        "      \"method\": ", model::JsonString(call.method()), ",\n",       //
+        "      \"request_json\": ", model::JsonString(call.request_json()),  //
+        ",\n",                                                               //
+        "      \"metadata\": {", metadata_json, "},\n",                      //
+        "      \"code\": ", model::JsonString(call.code()), ",\n",           //
+        "      \"reason\": ", model::JsonString(call.reason()), ",\n",       //
+        "      \"message\": ", model::JsonString(call.message()), ",\n",     //
+        "      \"fault_rule\": ", model::JsonString(call.fault_rule()), ",\n",
+        "      \"arrival_time\": ",
+        model::JsonString(TimeUtil::ToString(call.arrival_time())), ",\n",
+        "      \"deadline\": ",
+        call.has_deadline()
+            ? model::JsonString(TimeUtil::ToString(call.deadline()))
+            : "null",
+        ",\n", "      \"duration\": ",
+        model::JsonString(TimeUtil::ToString(call.duration())), ",\n",
+        "      \"attempt\": ", call.attempt(), ",\n",
+        "      \"since_previous_attempt\": ",
+        call.has_since_previous_attempt()
+            ? model::JsonString(
+                  TimeUtil::ToString(call.since_previous_attempt()))
+            : "null",
+        ",\n", "      \"applied\": ", call.applied() ? "true" : "false", ",\n",
+        "      \"outcome\": ", model::JsonString(call.outcome()), "\n",
+        "    }");
+  }
+  out += "\n  ]\n}\n";
+  std::cout << out;
 }
 
 int Calls(Client& client, const std::vector<std::string>& args,
           const ClientOptions& options) {
-  if (!args.empty()) return Usage("calls takes no arguments; use --method");
+  if (!args.empty() && args[0] == "clear") {
+    if (args.size() > 1) return Usage("calls clear takes no arguments");
+    cv1::ClearCallsResponse response;
+    return client.Call(
+        [&](auto* c, auto& stub) {
+          return stub.ClearCalls(c, cv1::ClearCallsRequest(), &response);
+        },
+        response,
+        [&] { std::cout << "cleared the journal of " << options.ns << "\n"; });
+  }
+  if (!args.empty()) {
+    return Usage(absl::StrCat(
+        "calls takes no arguments but clear, got \"", args[0], "\"",
+        DidYouMean(args[0], std::vector<std::string>{"clear"}),
+        "; use --method to filter"));
+  }
+  // A method the fake does not have would list nothing, as if the client
+  // had not called: refused, as fault rules refuse it.
+  if (!options.method.empty() && options.method != "*" &&
+      model::FindMethod(options.method) == nullptr) {
+    std::vector<std::string> names = MethodNames();
+    return Usage(absl::StrCat(
+        "unknown method \"", options.method, "\" for --method",
+        DidYouMean(options.method, names), ": use one of ",
+        absl::StrJoin(names, ", "),
+        ", a full name like /moia.trip.customer.v1.CustomerService/"
+        "GetCustomer, or * for all"));
+  }
   cv1::ListCallsRequest request;
-  request.set_method(options.method);
+  request.set_method(options.method == "*" ? "" : options.method);
   request.set_applied(options.applied);
   request.set_page_size(1000);
-  cv1::ListCallsResponse response;
-  return client.Call(
-      [&](auto* c, auto& stub) {
-        return stub.ListCalls(c, request, &response);
-      },
-      response,
-      [&] {
-        for (const cv1::Call& call : response.calls()) {
-          std::cout << call.sequence() << "  " << call.method() << "  "
-                    << call.code()
-                    << (call.reason().empty() ? "" : " " + call.reason())
-                    << "  attempt " << call.attempt()
-                    << (call.fault_rule().empty()
-                            ? ""
-                            : "  fault " + call.fault_rule())
-                    << (call.outcome() == "answered" ? ""
-                                                     : "  " + call.outcome())
-                    << (call.applied() ? "  applied" : "") << "  "
-                    << call.request_json() << "\n";
-        }
-      });
+  // Every page: the journal keeps up to --journal-entries calls.
+  std::vector<cv1::Call> calls;
+  do {
+    cv1::ListCallsResponse response;
+    int code = client.Invoke([&](auto* c, auto& stub) {
+      return stub.ListCalls(c, request, &response);
+    });
+    if (code != kExitOk) return code;
+    for (cv1::Call& call : *response.mutable_calls()) {
+      calls.push_back(std::move(call));
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  if (options.json) {
+    PrintCallsJson(calls);
+  } else if (calls.empty()) {
+    // Nothing on stdout, for scripts; a word for a person.
+    std::cerr << "customer-fake: no calls in namespace " << options.ns
+              << (options.method.empty() || options.method == "*"
+                      ? ""
+                      : absl::StrCat(" for ", options.method))
+              << "\n";
+  } else {
+    PrintCallsTable(calls);
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -300,14 +495,27 @@ int RunClientCommand(const std::string& command,
   if (command == "reset") {
     if (args.size() > 1 ||
         (args.size() == 1 && args[0] != "--empty" && args[0] != "empty")) {
-      return Usage("use: reset [empty]");
+      return Usage("use: reset [empty] | reset --to-start");
+    }
+    if (!args.empty() && options.to_start) {
+      return Usage(
+          "reset empty and --to-start exclude each other: reset to nothing "
+          "or to the scenario the server started with");
     }
     cv1::ResetRequest request;
     request.set_empty(!args.empty());
+    request.set_to_start(options.to_start);
     cv1::ResetResponse response;
     return client.Call(
         [&](auto* c, auto& stub) { return stub.Reset(c, request, &response); },
-        response, [&] { std::cout << "reset " << options.ns << "\n"; });
+        response,
+        [&] {
+          std::cout << "reset " << options.ns
+                    << (options.to_start
+                            ? " to the scenario the server started with"
+                            : "")
+                    << "\n";
+        });
   }
   if (command == "load") {
     if (args.size() != 1) return Usage("use: load FILE");
@@ -325,9 +533,9 @@ int RunClientCommand(const std::string& command,
         },
         response,
         [&] {
-          std::cout << "loaded " << response.customers() << " customers, "
-                    << response.fault_rules() << " fault rules into "
-                    << options.ns << "\n";
+          std::cout << "loaded " << Count(response.customers(), "customer")
+                    << ", " << Count(response.fault_rules(), "fault rule")
+                    << " into " << options.ns << "\n";
         });
   }
   if (command == "export") {
@@ -341,7 +549,32 @@ int RunClientCommand(const std::string& command,
   }
   if (command == "fault") return Fault(client, args);
   if (command == "calls") return Calls(client, args, options);
-  if (command == "namespaces") {
+  if (command == "namespace" && !args.empty() && args[0] == "delete") {
+    if (args.size() != 2) return Usage("use: namespace delete NAME");
+    // DeleteNamespace acts on the namespace the call names.
+    ClientOptions target = options;
+    target.ns = args[1];
+    Client deleter(target);
+    cv1::DeleteNamespaceResponse response;
+    return deleter.Call(
+        [&](auto* c, auto& stub) {
+          return stub.DeleteNamespace(c, cv1::DeleteNamespaceRequest(),
+                                      &response);
+        },
+        response, [&] { std::cout << "deleted " << args[1] << "\n"; });
+  }
+  if (command == "namespace" &&
+      (args.empty() || args[0] != "list" || args.size() > 1)) {
+    return Usage(absl::StrCat(
+        "use: namespace list | namespace delete NAME",
+        args.empty()
+            ? ""
+            : DidYouMean(args[0], std::vector<std::string>{"list", "delete"})));
+  }
+  if (command == "namespaces" || command == "namespace") {
+    if (command == "namespaces" && !args.empty()) {
+      return Usage("namespaces takes no arguments");
+    }
     cv1::ListNamespacesResponse response;
     return client.Call(
         [&](auto* c, auto& stub) {

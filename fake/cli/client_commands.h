@@ -18,8 +18,9 @@ struct ClientOptions {
   std::string address;
   std::string ns;
   std::string control_token;
-  std::string method;    // `calls` filter
-  bool applied = false;  // `calls`: only calls that changed state
+  std::string method;     // `calls` filter
+  bool applied = false;   // `calls`: only calls that changed state
+  bool to_start = false;  // `reset`: to the server's start scenario
   bool json = false;
   absl::Duration timeout = absl::Seconds(5);
   // TLS, trusting the CA certificates of tls_ca_pem, read from

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 
 extern char** environ;
 
@@ -24,6 +25,45 @@ namespace {
 constexpr std::pair<absl::string_view, absl::string_view> kAliases[] = {
     {"namespace", "ns"},  // a C++ keyword
 };
+
+// What a flag's value looks like in help texts: --listen HOST:PORT.
+absl::string_view Placeholder(absl::string_view flag_name) {
+  static constexpr std::pair<absl::string_view, absl::string_view> kValues[] = {
+      {"listen", "HOST:PORT"},
+      {"scenario", "FILE"},
+      {"protos", "DIR"},
+      {"control_listen", "HOST:PORT"},
+      {"control_token", "TOKEN"},
+      {"seed", "N"},
+      {"auth", "MODE"},
+      {"token", "TOKEN"},
+      {"oauth_listen", "HOST:PORT"},
+      {"oauth_client", "ID:SECRET"},
+      {"oauth_token_ttl", "DURATION"},
+      {"tls_cert", "FILE"},
+      {"tls_key", "FILE"},
+      {"tls_self_signed", "DIR"},
+      {"tls_host", "NAME"},
+      {"state_file", "FILE"},
+      {"state_interval", "DURATION"},
+      {"log_format", "text|json"},
+      {"log_level", "LEVEL"},
+      {"addr", "HOST:PORT"},
+      {"ns", "NAME"},
+      {"method", "METHOD"},
+      {"timeout", "DURATION"},
+      {"tls_ca", "FILE"},
+      {"tls_server_name", "NAME"},
+      {"token_url", "URL"},
+      {"client", "ID:SECRET"},
+      {"only", "PATTERN"},
+      {"flag", "NAME"},
+  };
+  for (const auto& [name, value] : kValues) {
+    if (name == flag_name) return value;
+  }
+  return "N";  // the limits: numbers
+}
 
 // Flags of the fake's own command line, as opposed to those of libraries.
 bool IsOwnFlag(const absl::CommandLineFlag& flag) {
@@ -94,14 +134,76 @@ absl::Status ApplyEnvironment(const absl::flat_hash_set<std::string>& given,
   return absl::OkStatus();
 }
 
+// Edit distance: insertions, deletions, substitutions and swaps of two
+// neighbouring letters ("claer"), one each, letters compared without case
+// (optimal string alignment, a Levenshtein variant). Written here because
+// abseil has none; the words are short flag, command and method names, so
+// the plain dynamic programme is plenty.
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1,
+                                     std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  auto same = [&](size_t i, size_t j) {
+    return absl::ascii_tolower(a[i]) == absl::ascii_tolower(b[j]);
+  };
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (same(i - 1, j - 1) ? 0 : 1)});
+      if (i > 1 && j > 1 && same(i - 1, j - 2) && same(i - 2, j - 1)) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
 }  // namespace
 
+std::string Closest(absl::string_view word,
+                    absl::Span<const std::string> candidates) {
+  std::string best;
+  size_t best_distance = std::max<size_t>(1, word.size() / 3) + 1;
+  for (const std::string& candidate : candidates) {
+    size_t distance = EditDistance(word, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string DidYouMean(absl::string_view word,
+                       absl::Span<const std::string> candidates) {
+  std::string closest = Closest(word, candidates);
+  return closest.empty() ? "" : absl::StrCat(" (did you mean ", closest, "?)");
+}
+
+std::string Count(uint64_t n, absl::string_view noun) {
+  return absl::StrCat(n, " ", noun, n == 1 ? "" : "s");
+}
+
+std::vector<std::string> OwnFlagNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (IsOwnFlag(*flag)) {
+      names.push_back(absl::StrReplaceAll(SpelledName(name), {{"_", "-"}}));
+    }
+  }
+  std::sort(names.begin(), names.end());  // ties go to the first in order
+  return names;
+}
+
 absl::StatusOr<std::vector<std::string>> ParseFlags(
-    absl::Span<char* const> args, std::vector<std::string>* warnings) {
+    absl::Span<char* const> args, std::vector<std::string>* warnings,
+    std::vector<std::string>* given_in_order) {
   std::vector<std::string> positional;
   absl::flat_hash_set<std::string> given;  // defined names
   for (size_t i = 0; i < args.size(); ++i) {
     absl::string_view arg = args[i];
+    if (arg == "-h") arg = "--help";
     if (arg == "--") {
       for (++i; i < args.size(); ++i) positional.emplace_back(args[i]);
       break;
@@ -133,8 +235,13 @@ absl::StatusOr<std::vector<std::string>> ParseFlags(
       }
     }
     if (flag == nullptr || !IsOwnFlag(*flag)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag --", name, " (see --help)"));
+      std::vector<std::string> known = OwnFlagNames();
+      std::string closest = Closest(name, known);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown flag --", name,
+          closest.empty() ? ""
+                          : absl::StrCat(" (did you mean --", closest, "?)"),
+          " (see --help)"));
     }
     if (!value) {
       if (flag->IsOfType<bool>()) {
@@ -146,9 +253,12 @@ absl::StatusOr<std::vector<std::string>> ParseFlags(
             absl::StrCat("flag --", name, " needs a value"));
       }
     }
-    if (!given.insert(std::string(flag->Name())).second &&
-        flag->IsOfType<std::vector<std::string>>()) {
-      value = absl::StrCat(flag->CurrentValue(), ",", *value);
+    if (!given.insert(std::string(flag->Name())).second) {
+      if (flag->IsOfType<std::vector<std::string>>()) {
+        value = absl::StrCat(flag->CurrentValue(), ",", *value);
+      }
+    } else if (given_in_order != nullptr) {
+      given_in_order->emplace_back(flag->Name());
     }
     std::string error;
     if (!flag->ParseFrom(*value, &error)) {
@@ -179,18 +289,43 @@ std::string FlagRef(absl::string_view flag_name) {
 }
 
 std::string FlagHelp(absl::Span<const absl::string_view> names) {
+  constexpr size_t kNameWidth = 30;  // "  --name VALUE" and room
+  constexpr size_t kLineWidth = 80;
   std::string out;
   for (absl::string_view name : names) {
     absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
     if (flag == nullptr) continue;
+    std::string spelled = absl::StrCat(
+        "  --", absl::StrReplaceAll(SpelledName(flag->Name()), {{"_", "-"}}));
+    if (!flag->IsOfType<bool>()) {
+      absl::StrAppend(&spelled, " ", Placeholder(name));
+    }
     std::string default_value = flag->DefaultValue();
-    absl::StrAppendFormat(
-        &out, "  --%-18s %s%s\n",
-        absl::StrReplaceAll(SpelledName(flag->Name()), {{"_", "-"}}),
-        flag->Help(),
-        default_value.empty() || default_value == "false"
-            ? ""
-            : absl::StrCat(" (default: ", default_value, ")"));
+    std::string text = absl::StrCat(
+        flag->Help(), default_value.empty() || default_value == "false"
+                          ? ""
+                          : absl::StrCat(" (default: ", default_value, ")"));
+    // The help wrapped at spaces into the column after the name; on a line
+    // of its own when the name is too wide.
+    std::string line = spelled;
+    if (line.size() + 1 >= kNameWidth) {
+      absl::StrAppend(&out, line, "\n");
+      line.clear();
+    }
+    for (absl::string_view word : absl::StrSplit(text, ' ')) {
+      size_t column = std::max(line.size(), kNameWidth);
+      if (line.size() > kNameWidth && column + 1 + word.size() > kLineWidth) {
+        absl::StrAppend(&out, line, "\n");
+        line.clear();
+      }
+      if (line.size() < kNameWidth) {
+        line.resize(kNameWidth, ' ');
+      } else {
+        line += ' ';
+      }
+      absl::StrAppend(&line, word);
+    }
+    absl::StrAppend(&out, line, "\n");
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #ifndef CUSTOMER_FAKE_CLI_FLAGS_H_
 #define CUSTOMER_FAKE_CLI_FLAGS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,13 +20,18 @@ inline constexpr absl::string_view kEnvPrefix = "CUSTOMER_FAKE_";
 // than once collects all values. Then sets every flag not given in `args`
 // from its environment variable, when that is set and not empty: the command
 // line wins. Returns the positional arguments, or an error naming the first
-// bad flag or variable. A CUSTOMER_FAKE_ variable that names no flag is
+// bad flag or variable; an unknown flag with a "did you mean" when one is
+// close. "-h" is --help. `given` (when not null) receives the defined names
+// of the flags set on the command line, in order, so that the caller can
+// refuse those that do not apply to the command. A CUSTOMER_FAKE_ variable
+// that names no flag is
 // ignored with a message in `warnings` (when given): the environment is
 // shared with other programs (CI systems pass a job's variables to its
 // services), so it is not refused like an unknown flag. Unlike
 // absl::ParseCommandLine it never exits, so the caller decides the exit code.
 absl::StatusOr<std::vector<std::string>> ParseFlags(
-    absl::Span<char* const> args, std::vector<std::string>* warnings = nullptr);
+    absl::Span<char* const> args, std::vector<std::string>* warnings = nullptr,
+    std::vector<std::string>* given = nullptr);
 
 // The environment variable of a flag, by its defined name:
 // "max_namespaces" -> "CUSTOMER_FAKE_MAX_NAMESPACES".
@@ -38,7 +44,25 @@ bool FromEnv(absl::string_view flag_name);
 // "CUSTOMER_FAKE_MAX_NAMESPACES" when its value came from the environment.
 std::string FlagRef(absl::string_view flag_name);
 
-// "  --name  help (default: value)" lines for the given flags.
+// The candidate closest to `word` by edit distance, when it is close enough
+// to be a likely misspelling (at most a third of its letters differ, and at
+// least one); empty otherwise. For "did you mean ...?" hints.
+std::string Closest(absl::string_view word,
+                    absl::Span<const std::string> candidates);
+
+// " (did you mean X?)" for the closest candidate, or "".
+std::string DidYouMean(absl::string_view word,
+                       absl::Span<const std::string> candidates);
+
+// The spelled names of the fake's own flags, with dashes: "max-namespaces".
+std::vector<std::string> OwnFlagNames();
+
+// "1 customer", "2 customers": a count and its noun, plural with an s.
+std::string Count(uint64_t n, absl::string_view noun);
+
+// "  --name VALUE  help (default: value)" lines for the given flags (by
+// defined name), VALUE a placeholder such as HOST:PORT or FILE, the help
+// wrapped to 80 columns.
 std::string FlagHelp(absl::Span<const absl::string_view> names);
 
 }  // namespace customerfake::cli

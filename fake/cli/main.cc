@@ -1,9 +1,11 @@
 // customer-fake: the command line of the CustomerService fake.
 #include <signal.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -13,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "fake/cli/client_commands.h"
 #include "fake/cli/conformance_command.h"
@@ -28,13 +31,15 @@ ABSL_FLAG(std::string, scenario, "",
 ABSL_FLAG(std::string, protos, "",
           "folder with MOIA's official moia/trip/customer/v1/customer.proto "
           "(and optionally the v1beta1 one): serve their wire format, "
-          "matched by field name; default: the bundled reconstruction");
+          "matched by field name; default: the bundled reconstruction "
+          "(conformance: speak their wire format)");
 ABSL_FLAG(std::string, control_listen, "",
           "serve the control service on this HOST:PORT only (the API port "
           "then refuses control calls), in plaintext also with TLS on; "
           "default: on the API port");
 ABSL_FLAG(std::string, control_token, "",
-          "require this value in x-fake-control-token on control calls");
+          "serve: require this value in x-fake-control-token on control "
+          "calls; client commands: send it there");
 ABSL_FLAG(std::string, seed, "",
           "id seed: the same seed gives the same ids after every reset");
 ABSL_FLAG(std::string, auth, "",
@@ -42,7 +47,8 @@ ABSL_FLAG(std::string, auth, "",
           "values), none, oauth (only unexpired tokens from the token "
           "endpoint); overrides the scenario");
 ABSL_FLAG(std::vector<std::string>, token, {},
-          "a bearer token accepted in auth mode tokens; repeat for more");
+          "serve: a bearer token accepted in auth mode tokens, repeat for "
+          "more; conformance: the bearer token every call sends");
 ABSL_FLAG(std::string, oauth_listen, "",
           "serve MOIA's OAuth token endpoint (POST /auth/oauth/token) over "
           "HTTP on this HOST:PORT");
@@ -93,12 +99,16 @@ ABSL_FLAG(std::string, log_level, "info",
           "debug, info (a line per call), warn (failed calls only), error "
           "or off");
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051",
-          "client commands: the fake's control address, HOST:PORT");
+          "client commands: the fake's control address; conformance: the "
+          "API endpoint to check");
 ABSL_FLAG(std::string, ns, "default",
           "client commands: the namespace to act on (also --ns)");
 ABSL_FLAG(std::string, method, "", "calls: only calls of this method");
 ABSL_FLAG(bool, applied, false,
           "calls: only calls that changed state (the write took effect)");
+ABSL_FLAG(bool, to_start, false,
+          "reset: back to the scenario the server started with, which "
+          "becomes the baseline again (undoing load)");
 ABSL_FLAG(bool, json, false, "client commands: print JSON for machines");
 ABSL_FLAG(std::string, timeout, "5s", "client commands: how long to wait");
 ABSL_FLAG(std::string, tls_ca, "",
@@ -123,6 +133,8 @@ Usage:
 
 Commands that steer a running fake (through its control service):
   customer-fake reset [empty]        back to the baseline (or to nothing)
+  customer-fake reset --to-start     back to the scenario the server started
+                                     with, undoing load
   customer-fake load FILE            a scenario becomes the namespace's state
   customer-fake export               the namespace's state as scenario YAML
   customer-fake fault add FILE|YAML  add a fault rule; prints its id
@@ -131,15 +143,17 @@ Commands that steer a running fake (through its control service):
   customer-fake fault clear
   customer-fake calls [--method M] [--applied]
                                      the call journal, oldest first
-  customer-fake namespaces           the namespaces in use
+  customer-fake calls clear          empty the journal
+  customer-fake namespaces           the namespaces in use (or: namespace list)
+  customer-fake namespace delete NAME
+                                     drop a namespace and everything in it
   customer-fake health               exit 0 when SERVING (container probe)
+  customer-fake COMMAND --help       a command's own help and flags (also -h,
+                                     customer-fake help COMMAND)
 
 Checking any CustomerService endpoint (the fake, MOIA's sandbox) against
 the documented behaviour, through the public API only (docs/conformance.md):
-  customer-fake conformance --addr HOST:PORT [--token T | --token-url URL
-      --client ID:SECRET] [--tls-ca FILE | --plaintext] [--namespace NS]
-      [--only PATTERN] [--protos DIR] [--flag NAME]... [--json]
-                                     exit 0 when nothing differs, 1 otherwise
+  customer-fake conformance [flags]  exit 0 when nothing differs, 1 otherwise
   customer-fake --help               this text
 
 Exit codes: 0 done; 1 the fake refused (or is not serving); 2 bad usage;
@@ -155,9 +169,8 @@ connect with --tls-ca FILE (DIR/ca.pem).
 
 Every flag can also be set through the environment, --foo-bar as
 CUSTOMER_FAKE_FOO_BAR (e.g. CUSTOMER_FAKE_LISTEN=0.0.0.0:50051); a flag on
-the command line wins over its variable.
-
-Flags:
+the command line wins over its variable. A flag on the command line that
+does not apply to the command is refused (exit 2).
 )";
 
 using customerfake::cli::EnvVarName;
@@ -169,47 +182,254 @@ int Fail(const std::string& message, int code) {
   return code;
 }
 
+using FlagList = std::vector<absl::string_view>;
+
+// The flags of serve, by defined name.
+const FlagList& ServerFlags() {
+  static const auto* flags = new FlagList{"listen",
+                                          "scenario",
+                                          "protos",
+                                          "control_listen",
+                                          "control_token",
+                                          "seed",
+                                          "auth",
+                                          "token",
+                                          "oauth_listen",
+                                          "oauth_client",
+                                          "oauth_token_ttl",
+                                          "tls_cert",
+                                          "tls_key",
+                                          "tls_self_signed",
+                                          "tls_host",
+                                          "state_file",
+                                          "state_interval",
+                                          "log_format",
+                                          "log_level",
+                                          "max_namespaces",
+                                          "journal_entries",
+                                          "max_fault_rules",
+                                          "max_message_bytes",
+                                          "max_scenario_bytes",
+                                          "max_customers",
+                                          "max_customer_flags",
+                                          "journal_bytes"};
+  return *flags;
+}
+
+// How the client commands reach the fake.
+const FlagList& ConnectionFlags() {
+  static const auto* flags =
+      new FlagList{"addr",   "control_token",   "timeout",        "json",
+                   "tls_ca", "tls_server_name", "tls_self_signed"};
+  return *flags;
+}
+
+FlagList Join(std::initializer_list<FlagList> lists) {
+  FlagList out;
+  for (const FlagList& list : lists) {
+    for (absl::string_view flag : list) {
+      if (std::find(out.begin(), out.end(), flag) == out.end()) {
+        out.push_back(flag);
+      }
+    }
+  }
+  return out;
+}
+
+// One command: its usage lines, what it does and the flags it takes.
+struct Command {
+  std::string name;
+  std::string usage;
+  std::string about;
+  FlagList flags;
+  bool client = true;  // steers a running fake
+  // The heading of its flags in its help; by default "Flags (client):" or
+  // "Flags (server):".
+  const char* flags_heading = nullptr;
+};
+
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      {"serve", "customer-fake serve [flags]",
+       "Serves moia.trip.customer.v1.CustomerService (and the control "
+       "service) until SIGTERM or SIGINT. The first line on stdout is "
+       "\"listening on HOST:PORT\".",
+       ServerFlags(), false},
+      {"validate",
+       "customer-fake validate FILE... [flags]",
+       "Checks scenario files without serving: exit 0 when all are valid, 1 "
+       "otherwise, with every problem on stderr.",
+       {"max_scenario_bytes", "max_customers", "max_customer_flags",
+        "max_fault_rules"},
+       false},
+      {"reset",
+       "customer-fake reset [empty] [flags]\n"
+       "  customer-fake reset --to-start [flags]",
+       "Back to the namespace's baseline (the last scenario loaded into it, "
+       "else the server's): customers, flags, fault rules, journal, id "
+       "sequence. empty: to nothing. --to-start: to the scenario the server "
+       "started with, which becomes the baseline again.",
+       Join({{"ns"}, ConnectionFlags(), {"to_start"}})},
+      {"load", "customer-fake load FILE [flags]",
+       "FILE (scenario YAML) becomes the namespace's state and baseline, all "
+       "or nothing.",
+       Join({{"ns"}, ConnectionFlags()})},
+      {"export", "customer-fake export [flags]",
+       "Prints the namespace's state as scenario YAML that load reads back.",
+       Join({{"ns"}, ConnectionFlags()})},
+      {"fault",
+       "customer-fake fault add FILE|YAML [flags]\n"
+       "  customer-fake fault list [flags]\n"
+       "  customer-fake fault remove ID [flags]\n"
+       "  customer-fake fault clear [flags]",
+       "Adds a fault rule (a file, or the YAML itself; prints its id), lists "
+       "the rules with their matched and acted counts, removes one, or all.",
+       Join({{"ns"}, ConnectionFlags()})},
+      {"calls",
+       "customer-fake calls [--method METHOD] [--applied] [flags]\n"
+       "  customer-fake calls clear [flags]",
+       "Prints the namespace's call journal, oldest first, as a table (or "
+       "JSON with --json); calls clear empties it.",
+       Join({{"ns", "method", "applied"}, ConnectionFlags()})},
+      {"namespaces", "customer-fake namespaces [flags]",
+       "Lists the namespaces in use.", ConnectionFlags()},
+      {"namespace",
+       "customer-fake namespace list [flags]\n"
+       "  customer-fake namespace delete NAME [flags]",
+       "Lists the namespaces in use, or drops the namespace NAME and "
+       "everything in it (the next call naming it starts it afresh).",
+       ConnectionFlags()},
+      {"health",
+       "customer-fake health [flags]",
+       "Asks the fake at --addr whether it serves: exit 0 when SERVING (the "
+       "container's probe), 1 when it answers otherwise, 3 without an answer.",
+       {"addr", "timeout", "json", "tls_ca", "tls_server_name",
+        "tls_self_signed"}},
+      {"conformance",
+       "customer-fake conformance --addr HOST:PORT [--token T | --token-url "
+       "URL\n      --client ID:SECRET] [--tls-ca FILE | --plaintext] [flags]",
+       "Checks an endpoint that speaks the CustomerService API (the fake, or "
+       "MOIA's sandbox with a test account) against the documented "
+       "behaviour, through the public API only, and prints one row per "
+       "check: exit 0 when nothing differs, 1 when a check differs or a "
+       "customer it made could not be deleted, 3 without an answer, 130 on "
+       "Ctrl-C (what it made is still deleted). See docs/conformance.md.",
+       {"addr", "token", "token_url", "client", "tls_ca", "plaintext", "ns",
+        "only", "flag", "protos", "timeout", "json"},
+       false,
+       "Flags:\n"},
+  };
+  return *commands;
+}
+
+const Command* FindCommand(absl::string_view name) {
+  for (const Command& command : Commands()) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
 std::string Usage() {
-  return absl::StrCat(kUsage, customerfake::cli::FlagHelp({"listen",
-                                                           "scenario",
-                                                           "protos",
-                                                           "control_listen",
-                                                           "control_token",
-                                                           "seed",
-                                                           "auth",
-                                                           "token",
-                                                           "oauth_listen",
-                                                           "oauth_client",
-                                                           "oauth_token_ttl",
-                                                           "tls_cert",
-                                                           "tls_key",
-                                                           "tls_self_signed",
-                                                           "tls_host",
-                                                           "state_file",
-                                                           "state_interval",
-                                                           "log_format",
-                                                           "log_level",
-                                                           "max_namespaces",
-                                                           "journal_entries",
-                                                           "max_fault_rules",
-                                                           "max_message_bytes",
-                                                           "max_scenario_bytes",
-                                                           "max_customers",
-                                                           "max_customer_flags",
-                                                           "journal_bytes",
-                                                           "addr",
-                                                           "ns",
-                                                           "method",
-                                                           "applied",
-                                                           "json",
-                                                           "timeout",
-                                                           "tls_ca",
-                                                           "tls_server_name",
-                                                           "token_url",
-                                                           "client",
-                                                           "plaintext",
-                                                           "only",
-                                                           "flag"}));
+  FlagList client;
+  for (const Command& command : Commands()) {
+    if (command.client) client = Join({client, command.flags});
+  }
+  return absl::StrCat(
+      kUsage, "\nServer flags (serve; validate takes the limits):\n",
+      customerfake::cli::FlagHelp(ServerFlags()),
+      "\nClient flags (the commands that steer a running fake; each "
+      "command's --help\nlists its own):\n",
+      customerfake::cli::FlagHelp(client), "\nConformance flags:\n",
+      customerfake::cli::FlagHelp(FindCommand("conformance")->flags));
+}
+
+// Words wrapped into lines of at most 78 columns, each ending in "\n".
+std::string Wrap(absl::string_view text) {
+  std::string out, line;
+  for (absl::string_view word : absl::StrSplit(text, ' ')) {
+    if (!line.empty() && line.size() + 1 + word.size() > 78) {
+      absl::StrAppend(&out, line, "\n");
+      line.clear();
+    }
+    absl::StrAppend(&line, line.empty() ? "" : " ", word);
+  }
+  return absl::StrCat(out, line, "\n");
+}
+
+std::string CommandUsage(const Command& command) {
+  return absl::StrCat(
+      "Usage:\n  ", command.usage, "\n\n", Wrap(command.about), "\n",
+      command.flags_heading != nullptr ? command.flags_heading
+      : command.client                 ? "Flags (client):\n"
+                                       : "Flags (server):\n",
+      customerfake::cli::FlagHelp(command.flags),
+      "  -h, --help                  this text\n\n"
+      "Each flag --foo-bar can also be set as CUSTOMER_FAKE_FOO_BAR; the "
+      "command\nline wins. Exit codes and all commands: customer-fake "
+      "--help.\n");
+}
+
+// The flag's name as written: "--max-namespaces", "--namespace".
+std::string Spelled(absl::string_view flag) {
+  return absl::StrCat(
+      "--",
+      absl::StrReplaceAll(flag == "ns" ? "namespace" : flag, {{"_", "-"}}));
+}
+
+// The flags that apply to `command` with its arguments (calls clear takes
+// no filter).
+FlagList FlagsOf(const Command& command, const std::vector<std::string>& args) {
+  FlagList flags = command.flags;
+  if (command.name == "calls" && args.size() > 1 && args[1] == "clear") {
+    flags.erase(std::remove_if(flags.begin(), flags.end(),
+                               [](absl::string_view flag) {
+                                 return flag == "method" || flag == "applied";
+                               }),
+                flags.end());
+  }
+  flags.push_back("help");
+  return flags;
+}
+
+// A flag given on the command line that the command does not take: the
+// message, naming the commands that do; "" when every flag applies.
+std::string FlagNotApplying(const Command& command,
+                            const std::vector<std::string>& args,
+                            const std::vector<std::string>& given) {
+  const FlagList flags = FlagsOf(command, args);
+  std::string name = command.name;
+  if (command.name == "calls" && args.size() > 1) name += " " + args[1];
+  for (const std::string& flag : given) {
+    if (std::find(flags.begin(), flags.end(), flag) != flags.end()) continue;
+    std::vector<std::string> takers;
+    bool every_client = true;
+    for (const Command& other : Commands()) {
+      bool takes = std::find(other.flags.begin(), other.flags.end(), flag) !=
+                   other.flags.end();
+      if (takes) takers.push_back(other.name);
+      if (other.client && !takes) every_client = false;
+    }
+    std::string whose =
+        every_client && takers.size() > 1
+            ? "the client commands"
+            : (takers.size() == 1
+                   ? takers[0]
+                   : absl::StrCat(
+                         absl::StrJoin(takers.begin(), takers.end() - 1, ", "),
+                         " and ", takers.back()));
+    // The two addresses people mix up.
+    std::string instead;
+    if (flag == "listen" && command.client) {
+      instead = "; the fake to talk to is --addr";
+    } else if (flag == "addr" && command.name == "serve") {
+      instead = "; serve listens on --listen";
+    }
+    return absl::StrCat(
+        Spelled(flag), " does not apply to ", name,
+        takers.empty() ? "" : absl::StrCat(": it is a flag of ", whose),
+        instead, " (see customer-fake ", command.name, " --help)");
+  }
+  return "";
 }
 
 // The limit flags against bad input, checked to lie in [min, max]. Names
@@ -542,9 +762,13 @@ int Validate(const std::vector<std::string>& files) {
     absl::StatusOr<customerfake::model::Scenario> scenario =
         customerfake::scenario::LoadScenarioFile(file, &problems, limits);
     if (scenario.ok()) {
-      std::cout << file << ": ok (" << scenario->customers.size()
-                << " customers, " << scenario->faults.size()
-                << " fault rules)\n";
+      std::cout << file << ": ok ("
+                << customerfake::cli::Count(scenario->customers.size(),
+                                            "customer")
+                << ", "
+                << customerfake::cli::Count(scenario->faults.size(),
+                                            "fault rule")
+                << ")\n";
       continue;
     }
     ++bad;
@@ -566,23 +790,46 @@ int Validate(const std::vector<std::string>& files) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> warnings;
+  std::vector<std::string> given;
   absl::StatusOr<std::vector<std::string>> args = customerfake::cli::ParseFlags(
-      absl::MakeSpan(argv + 1, argc - 1), &warnings);
+      absl::MakeSpan(argv + 1, argc - 1), &warnings, &given);
   for (const std::string& warning : warnings) {
     std::cerr << "customer-fake: " << warning << "\n";
   }
   if (!args.ok())
     return Fail(std::string(args.status().message()), kExitBadUsage);
-  if (absl::GetFlag(FLAGS_help) || (!args->empty() && (*args)[0] == "help")) {
-    std::cout << Usage();
-    return 0;
-  }
+  // `help COMMAND` is `COMMAND --help`.
+  const bool help =
+      absl::GetFlag(FLAGS_help) || (!args->empty() && (*args)[0] == "help");
+  if (!args->empty() && (*args)[0] == "help") args->erase(args->begin());
   if (args->empty()) {
+    if (help) {
+      std::cout << Usage();
+      return 0;
+    }
     return Fail("no command given; try `customer-fake serve` or --help",
                 kExitBadUsage);
   }
-  const std::string& command = (*args)[0];
-  if (command == "serve") {
+  const std::string& name = (*args)[0];
+  const Command* command = FindCommand(name);
+  if (command == nullptr) {
+    std::vector<std::string> names;
+    for (const Command& known : Commands()) names.push_back(known.name);
+    names.push_back("help");
+    return Fail(absl::StrCat("unknown command \"", name, "\"",
+                             customerfake::cli::DidYouMean(name, names),
+                             " (see --help)"),
+                kExitBadUsage);
+  }
+  if (help) {
+    std::cout << CommandUsage(*command);
+    return 0;
+  }
+  if (std::string refused = FlagNotApplying(*command, *args, given);
+      !refused.empty()) {
+    return Fail(refused, kExitBadUsage);
+  }
+  if (name == "serve") {
     if (args->size() > 1) {
       return Fail(
           absl::StrCat("serve takes no arguments, got \"", (*args)[1], "\""),
@@ -590,35 +837,31 @@ int main(int argc, char** argv) {
     }
     return Serve();
   }
-  if (customerfake::cli::IsClientCommand(command)) {
-    customerfake::cli::ClientOptions options;
-    options.address = absl::GetFlag(FLAGS_addr);
-    options.ns = absl::GetFlag(FLAGS_ns);
-    options.control_token = absl::GetFlag(FLAGS_control_token);
-    options.method = absl::GetFlag(FLAGS_method);
-    options.applied = absl::GetFlag(FLAGS_applied);
-    options.json = absl::GetFlag(FLAGS_json);
-    if (absl::Status tls = ClientTls(options); !tls.ok()) {
-      return Fail(std::string(tls.message()), kExitBadUsage);
-    }
-    if (!absl::ParseDuration(absl::GetFlag(FLAGS_timeout), &options.timeout) ||
-        options.timeout <= absl::ZeroDuration()) {
-      return Fail(
-          absl::StrCat("bad value \"", absl::GetFlag(FLAGS_timeout), "\" for ",
-                       FlagRef("timeout"), ": use a duration like 5s"),
-          kExitBadUsage);
-    }
-    return customerfake::cli::RunClientCommand(
-        command, std::vector<std::string>(args->begin() + 1, args->end()),
-        options);
-  }
-  if (command == "conformance") {
+  if (name == "conformance") {
     return customerfake::cli::RunConformance(
         std::vector<std::string>(args->begin() + 1, args->end()));
   }
-  if (command == "validate") {
+  if (name == "validate") {
     return Validate(std::vector<std::string>(args->begin() + 1, args->end()));
   }
-  return Fail(absl::StrCat("unknown command \"", command, "\" (see --help)"),
-              kExitBadUsage);
+  customerfake::cli::ClientOptions options;
+  options.address = absl::GetFlag(FLAGS_addr);
+  options.ns = absl::GetFlag(FLAGS_ns);
+  options.control_token = absl::GetFlag(FLAGS_control_token);
+  options.method = absl::GetFlag(FLAGS_method);
+  options.applied = absl::GetFlag(FLAGS_applied);
+  options.to_start = absl::GetFlag(FLAGS_to_start);
+  options.json = absl::GetFlag(FLAGS_json);
+  if (absl::Status tls = ClientTls(options); !tls.ok()) {
+    return Fail(std::string(tls.message()), kExitBadUsage);
+  }
+  if (!absl::ParseDuration(absl::GetFlag(FLAGS_timeout), &options.timeout) ||
+      options.timeout <= absl::ZeroDuration()) {
+    return Fail(
+        absl::StrCat("bad value \"", absl::GetFlag(FLAGS_timeout), "\" for ",
+                     FlagRef("timeout"), ": use a duration like 5s"),
+        kExitBadUsage);
+  }
+  return customerfake::cli::RunClientCommand(
+      name, std::vector<std::string>(args->begin() + 1, args->end()), options);
 }

@@ -34,9 +34,15 @@ size_t EncodedBytes(const model::CallRecord& call) {
 
 Control::Control(core::Core& core) : core_(core) {}
 
-absl::Status Control::Reset(absl::string_view ns, bool empty) {
+absl::Status Control::Reset(absl::string_view ns, bool empty, bool to_start) {
+  if (empty && to_start) {
+    return errors::Error(absl::StatusCode::kInvalidArgument, "INVALID_RESET",
+                         "empty and to_start exclude each other: reset to "
+                         "nothing or to the scenario the server started with");
+  }
   auto space = core_.namespaces().GetOrCreate(ns);
   if (!space.ok()) return space.status();
+  if (to_start) return (*space)->Load(core_.namespaces().baseline());
   (*space)->Reset(empty);
   return absl::OkStatus();
 }

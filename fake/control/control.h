@@ -23,8 +23,11 @@ class Control {
  public:
   explicit Control(core::Core& core);
 
-  // Back to the baseline, or to nothing with `empty`.
-  absl::Status Reset(absl::string_view ns, bool empty = false);
+  // Back to the baseline, or to nothing with `empty`. With `to_start`, back
+  // to the scenario the server started with, which becomes the namespace's
+  // baseline again (undoing LoadScenario); INVALID_ARGUMENT with `empty`.
+  absl::Status Reset(absl::string_view ns, bool empty = false,
+                     bool to_start = false);
   // Scenario YAML becomes the namespace's baseline and state, all or nothing.
   // `source` names the text in error positions.
   struct Loaded {

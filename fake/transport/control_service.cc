@@ -154,7 +154,7 @@ grpc::ServerUnaryReactor* ControlService::Reset(
     grpc::CallbackServerContext* context, const cv1::ResetRequest* request,
     cv1::ResetResponse* /*response*/) {
   return Answer(context, [&](const std::string& ns) {
-    return control_.Reset(ns, request->empty());
+    return control_.Reset(ns, request->empty(), request->to_start());
   });
 }
 

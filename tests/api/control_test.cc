@@ -177,9 +177,11 @@ class ControlTest : public FakeTest {
     return {response.flags().begin(), response.flags().end()};
   }
 
-  grpc::Status Reset(const std::string& ns, bool empty = false) {
+  grpc::Status Reset(const std::string& ns, bool empty = false,
+                     bool to_start = false) {
     cv1::ResetRequest request;
     request.set_empty(empty);
+    request.set_to_start(to_start);
     return Ctl(&ControlStub::Reset, ns, request);
   }
   grpc::Status Load(const std::string& ns, const std::string& yaml,
@@ -271,6 +273,28 @@ TEST_F(ControlTest, ResetReturnsToTheBaseline) {
   EXPECT_THAT(List(Ns()), IsEmpty());
   EXPECT_THAT(Get(Ns(), kTestCustomerId),
               StatusIs(grpc::StatusCode::NOT_FOUND, "CUSTOMER_NOT_FOUND"));
+}
+
+TEST_F(ControlTest, ResetToStartUndoesLoadScenario) {
+  const std::vector<std::string> start = Texts(Ns(".fresh"));
+  ASSERT_THAT(start, SizeIs(12));
+  ASSERT_THAT(Load(Ns(), kThreeCustomers), IsOk());
+  const std::vector<std::string> loaded = Texts(Ns());
+  ASSERT_THAT(Create(Ns(), "Extra"), IsOk());
+  // A plain reset goes back to the loaded scenario, --to-start past it.
+  ASSERT_THAT(Reset(Ns()), IsOk());
+  EXPECT_EQ(Texts(Ns()), loaded);
+  ASSERT_THAT(Reset(Ns(), /*empty=*/false, /*to_start=*/true), IsOk());
+  EXPECT_EQ(Texts(Ns()), start);
+  EXPECT_THAT(Rules(Ns()), IsEmpty());
+  // The start scenario is the baseline again.
+  ASSERT_THAT(Create(Ns(), "Extra"), IsOk());
+  ASSERT_THAT(Reset(Ns()), IsOk());
+  EXPECT_EQ(Texts(Ns()), start);
+  // Both at once is refused and changes nothing.
+  EXPECT_THAT(Reset(Ns(), /*empty=*/true, /*to_start=*/true),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT, "INVALID_RESET"));
+  EXPECT_EQ(Texts(Ns()), start);
 }
 
 TEST_F(ControlTest, LoadScenarioReplacesStateAndBaseline) {

@@ -26,7 +26,48 @@ TIMEOUT = 30  # seconds for any one command
 
 COMMANDS = ["serve", "validate", "reset", "load", "export", "fault add",
             "fault list", "fault remove", "fault clear", "calls",
-            "namespaces", "health"]
+            "calls clear", "namespaces", "namespace delete", "health",
+            "conformance"]
+
+ONE_OF_EACH = """\
+version: 1
+customers:
+  - given_name: Ann
+    family_name: Lee
+    email_address: ann@example.com
+    language_code: en
+    phone_number: "+4915112345678"
+faults:
+  - {id: one, method: GetCustomer, sequence: [{code: UNAVAILABLE}]}
+"""
+
+HEALTH_HELP = """\
+Usage:
+  customer-fake health [flags]
+
+Asks the fake at --addr whether it serves: exit 0 when SERVING (the
+container's probe), 1 when it answers otherwise, 3 without an answer.
+
+Flags (client):
+  --addr HOST:PORT            client commands: the fake's control address;
+                              conformance: the API endpoint to check (default:
+                              127.0.0.1:50051)
+  --timeout DURATION          client commands: how long to wait (default: 5s)
+  --json                      client commands: print JSON for machines
+  --tls-ca FILE               client commands: connect over TLS, trusting this
+                              CA certificate (PEM)
+  --tls-server-name NAME      client commands: the name the fake's certificate
+                              must cover, when it is not --addr's host
+  --tls-self-signed DIR       serve TLS with a local CA and a server certificate
+                              for localhost, 127.0.0.1 and ::1 kept in this
+                              folder, made at the first start and reused while
+                              valid; clients trust DIR/ca.pem (client commands
+                              do too, without --tls-ca)
+  -h, --help                  this text
+
+Each flag --foo-bar can also be set as CUSTOMER_FAKE_FOO_BAR; the command
+line wins. Exit codes and all commands: customer-fake --help.
+"""
 
 BAD_SCENARIO = """\
 version: 1
@@ -200,6 +241,12 @@ class UsageTest(unittest.TestCase):
             ["load"],
             ["export", "extra"],
             ["calls", "extra"],
+            ["calls", "clear", "extra"],
+            ["namespace"],
+            ["namespace", "delete"],
+            ["namespace", "delete", "a", "b"],
+            ["namespace", "drop", "a"],
+            ["namespaces", "extra"],
             ["health", "--timeout", "soon"],
             ["health", "--timeout", "0s"],
             ["load", "/nonexistent/scenario.yaml"],
@@ -211,6 +258,131 @@ class UsageTest(unittest.TestCase):
                 result = run(*args, "--addr", "127.0.0.1:1")
                 self.assertEqual(result.returncode, 2, describe(result))
                 self.assertNotEqual(result.stderr.strip(), "")
+
+    def test_each_command_has_its_own_help(self):
+        for command in ("serve", "validate", "reset", "load", "export",
+                        "fault", "calls", "namespaces", "namespace",
+                        "health"):
+            with self.subTest(command=command):
+                result = run(command, "--help")
+                self.assertEqual((result.returncode, result.stderr), (0, ""))
+                self.assertTrue(result.stdout.startswith(
+                    f"Usage:\n  customer-fake {command}"), result.stdout)
+                self.assertNotEqual(result.stdout, run("--help").stdout)
+                # -h and `help COMMAND` are the same.
+                self.assertEqual(run(command, "-h").stdout, result.stdout)
+                self.assertEqual(run("help", command).stdout, result.stdout)
+        self.assertEqual(run("-h").stdout, run("--help").stdout)
+        serve = run("serve", "--help").stdout
+        self.assertIn("\n  --listen HOST:PORT  ", serve)
+        self.assertIn("\n  --tls-self-signed DIR  ", serve)
+        self.assertNotIn("--addr", serve)
+        calls = run("calls", "--help").stdout
+        for flag in ("--method METHOD", "--applied", "--addr HOST:PORT",
+                     "--namespace NAME", "--json"):
+            self.assertIn(f"\n  {flag} ", calls)
+        self.assertNotIn("--listen", calls)
+        self.assertIn("customer-fake fault add FILE|YAML",
+                      run("fault", "--help").stdout)
+
+    def test_health_help_in_full(self):
+        self.assertEqual(run("health", "--help").stdout, HEALTH_HELP)
+
+    def test_global_help_puts_server_and_client_flags_apart(self):
+        text = run("--help").stdout
+        server = text.index("\nServer flags")
+        client = text.index("\nClient flags")
+        self.assertLess(server, text.index("  --listen HOST:PORT "), client)
+        self.assertLess(client, text.index("  --addr HOST:PORT "))
+
+    def test_flags_that_do_not_apply_are_refused(self):
+        cases = [
+            (["health", "--listen", "127.0.0.1:9"], "--listen does not apply "
+             "to health: it is a flag of serve; the fake to talk to is --addr "
+             "(see customer-fake health --help)"),
+            (["serve", "--json"], "--json does not apply to serve: it is a "
+             "flag of the client commands (see customer-fake serve --help)"),
+            (["serve", "--addr", "127.0.0.1:9"], "--addr does not apply to "
+             "serve: it is a flag of the client commands; serve listens on "
+             "--listen (see customer-fake serve --help)"),
+            (["reset", "--method", "GetCustomer"], "--method does not apply "
+             "to reset: it is a flag of calls (see customer-fake reset "
+             "--help)"),
+            (["calls", "clear", "--applied"], "--applied does not apply to "
+             "calls clear: it is a flag of calls (see customer-fake calls "
+             "--help)"),
+            (["health", "--namespace", "x"], "--namespace does not apply to "
+             "health: it is a flag of reset, load, export, fault, calls and "
+             "conformance (see customer-fake health --help)"),
+            (["validate", "--log-level", "off", "x.yaml"], "--log-level does "
+             "not apply to validate: it is a flag of serve (see customer-fake "
+             "validate --help)"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                result = run(*args)
+                self.assertEqual(
+                    (result.returncode, result.stdout, result.stderr),
+                    (2, "", f"customer-fake: {message}\n"))
+
+    def test_variables_that_do_not_apply_are_not_refused(self):
+        # The environment is shared by serve and the client commands.
+        result = run("health", "--addr", "127.0.0.1:1", "--timeout", "1s",
+                     env={"CUSTOMER_FAKE_LISTEN": "127.0.0.1:9",
+                          "CUSTOMER_FAKE_LOG_LEVEL": "off"})
+        self.assertEqual(result.returncode, 3, describe(result))
+
+    def test_misspellings_get_a_suggestion(self):
+        cases = [
+            (["serve", "--lisen", "127.0.0.1:0"], "unknown flag --lisen (did "
+             "you mean --listen?) (see --help)"),
+            (["health", "--adr", "127.0.0.1:1"], "unknown flag --adr (did "
+             "you mean --addr?) (see --help)"),
+            (["heath"], 'unknown command "heath" (did you mean health?) (see '
+             "--help)"),
+            (["frobnicate"], 'unknown command "frobnicate" (see --help)'),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                result = run(*args)
+                self.assertEqual((result.returncode, result.stderr),
+                                 (2, f"customer-fake: {message}\n"))
+
+    def test_misspelled_subcommands_get_a_suggestion(self):
+        cases = [
+            (["calls", "claer"], 'customer-fake: calls takes no arguments but '
+             'clear, got "claer" (did you mean clear?); use --method to '
+             "filter (see --help)\n"),
+            (["fault", "lsit"], "customer-fake: use: fault add FILE-or-YAML | "
+             "fault list | fault remove ID | fault clear (did you mean "
+             "list?) (see --help)\n"),
+            (["namespace", "delte", "x"], "customer-fake: use: namespace list "
+             "| namespace delete NAME (did you mean delete?) (see --help)\n"),
+        ]
+        for args, stderr in cases:
+            with self.subTest(args=args):
+                result = run(*args, "--addr", "127.0.0.1:1")
+                self.assertEqual((result.returncode, result.stderr),
+                                 (2, stderr))
+
+    def test_calls_of_an_unknown_method_is_bad_usage_naming_the_methods(self):
+        # It listed nothing and exited 0, as if the client had not called.
+        methods = ("GetCustomer, ListCustomers, CreateCustomer, "
+                   "UpdateCustomer, DeleteCustomer, ListCustomerFlags, "
+                   "AddCustomerFlag, RemoveCustomerFlag")
+        for method, hint in (("Nope", ""),
+                             ("GetCustomers", " (did you mean GetCustomer?)")):
+            with self.subTest(method=method):
+                result = run("calls", "--method", method, "--addr",
+                             "127.0.0.1:1")
+                self.assertEqual(result.returncode, 2, describe(result))
+                self.assertEqual(result.stdout, "")
+                self.assertEqual(
+                    result.stderr,
+                    f'customer-fake: unknown method "{method}" for --method'
+                    f"{hint}: use one of {methods}, a full name like "
+                    "/moia.trip.customer.v1.CustomerService/GetCustomer, or "
+                    "* for all (see --help)\n")
 
 
 class ScenarioFileTest(unittest.TestCase):
@@ -270,6 +442,26 @@ class ScenarioFileTest(unittest.TestCase):
         self.assert_bad_file_problems(result.stderr)
         self.assertRegex(result.stdout, rf"(?m)^{re.escape(good)}: ok")
         self.assertNotIn(self.bad, result.stdout)
+
+    def test_counts_of_one_are_singular(self):
+        path = os.path.join(self.tmp.name, "one.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(ONE_OF_EACH)
+        result = run("validate", path)
+        self.assertEqual(result.returncode, 0, describe(result))
+        self.assertEqual(result.stdout,
+                         f"{path}: ok (1 customer, 1 fault rule)\n")
+        server = Server()
+        try:
+            loaded = run("load", path, "--addr", server.addr)
+            self.assertEqual(loaded.returncode, 0, describe(loaded))
+            self.assertEqual(loaded.stdout,
+                             "loaded 1 customer, 1 fault rule into default\n")
+            listed = run("fault", "list", "--addr", server.addr)
+            self.assertEqual(listed.stdout, "one  GetCustomer  sequence of 1 "
+                             "action  matched=0 acted=0\n")
+        finally:
+            server.close()
 
     def test_validate_without_files_is_bad_usage(self):
         result = run("validate")
@@ -456,9 +648,68 @@ class RunningFakeTest(unittest.TestCase):
         result = self.ok("calls", "--method", "GetCustomer", "--namespace",
                          "n1")
         self.assertEqual(result.stdout, "")
+        self.assertEqual(result.stderr, "customer-fake: no calls in namespace "
+                         "n1 for GetCustomer\n")
         result = self.ok("calls", "--method", "GetCustomer", "--namespace",
                          "n1", "--json")
-        self.assertEqual(json.loads(result.stdout).get("calls", []), [])
+        self.assertEqual(result.stdout, '{"calls": []}\n')
+
+    def test_readme_export_reset_load_and_reset_to_start(self):
+        # README: `export > state.yaml`, `reset --to-start`,
+        # `load state.yaml`: the saved state again, and the new baseline.
+        ns = ["--namespace", "readme"]
+        start = self.ok("export", "--namespace", "readme-fresh").stdout
+        self.ok("fault", "add", "{id: saved-rule, method: GetCustomer, "
+                "action: {code: UNAVAILABLE}}", *ns)
+        saved = self.ok("export", *ns).stdout
+        self.assertIn("saved-rule", saved)
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+            f.write(saved)
+            f.flush()
+            self.ok("reset", "--to-start", *ns)
+            self.assertEqual(self.ok("export", *ns).stdout, start)
+            loaded = self.ok("load", f.name, *ns)
+        self.assertEqual(loaded.stdout,
+                         "loaded 12 customers, 1 fault rule into readme\n")
+        self.assertEqual(self.ok("export", *ns).stdout, saved)
+        # The loaded file is the baseline now: reset comes back to it.
+        self.ok("fault", "clear", *ns)
+        self.assertEqual(self.ok("reset", *ns).stdout, "reset readme\n")
+        self.assertEqual(self.ok("export", *ns).stdout, saved)
+        # --to-start: the scenario the server started with, for good.
+        result = self.ok("reset", "--to-start", *ns)
+        self.assertEqual(result.stdout, "reset readme to the scenario the "
+                         "server started with\n")
+        self.assertEqual(self.ok("export", *ns).stdout, start)
+        self.ok("load", os.path.join(SCENARIOS, "ci-tokens.yaml"), *ns)
+        self.ok("reset", "--to-start", *ns)
+        self.ok("reset", *ns)
+        self.assertEqual(self.ok("export", *ns).stdout, start)
+
+    def test_reset_empty_and_to_start_exclude_each_other(self):
+        result = self.client("reset", "empty", "--to-start")
+        self.assertEqual((result.returncode, result.stdout, result.stderr),
+                         (2, "", "customer-fake: reset empty and --to-start "
+                          "exclude each other: reset to nothing or to the "
+                          "scenario the server started with (see --help)\n"))
+
+    def test_namespace_delete_drops_it(self):
+        self.ok("fault", "add", "{method: GetCustomer, action: "
+                "{code: UNAVAILABLE}}", "--namespace", "doomed")
+        self.assertIn("doomed", self.ok("namespaces").stdout.split())
+        result = self.ok("namespace", "delete", "doomed")
+        self.assertEqual(result.stdout, "deleted doomed\n")
+        self.assertNotIn("doomed", self.ok("namespace", "list").stdout.split())
+        again = self.client("namespace", "delete", "doomed")
+        self.assertEqual(again.returncode, 1, describe(again))
+        self.assertEqual(again.stderr, 'customer-fake: no namespace "doomed" '
+                         "(NAMESPACE_NOT_FOUND)\n")
+        # Created anew on first use, as a fresh copy of the baseline.
+        self.assertEqual(self.rules("doomed"), [])
+
+    def test_calls_clear(self):
+        result = self.ok("calls", "clear", "--namespace", "n1")
+        self.assertEqual(result.stdout, "cleared the journal of n1\n")
 
     def test_namespaces_lists_the_ones_in_use(self):
         self.ok("export", "--namespace", "n1")
@@ -675,7 +926,9 @@ class EnvironmentTest(unittest.TestCase):
         self.assertIn("CUSTOMER_FAKE_FOO_BAR", result.stdout)
         self.assertIn("command line wins", result.stdout)
         # Flags are listed as spelled, so the rule gives the right variable.
-        self.assertRegex(result.stdout, r"(?m)^  --namespace +client commands")
+        # With its value's placeholder.
+        self.assertRegex(result.stdout,
+                         r"(?m)^  --namespace NAME +client commands")
 
     def test_variable_of_a_flags_short_alias_points_to_the_right_one(self):
         result = run("namespaces", "--addr", "127.0.0.1:1", "--timeout",

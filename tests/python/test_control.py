@@ -51,6 +51,20 @@ class ControlTest(FakeTestCase):
         self.ctl("Reset", control_pb2.ResetRequest(empty=True))
         self.assertEqual(self.customer_ids(), [])
 
+    def test_reset_to_start_undoes_load_scenario(self):
+        start = self.customer_ids()
+        self.ctl("LoadScenario", control_pb2.LoadScenarioRequest(yaml=SCENARIO))
+        self.ctl("Reset", control_pb2.ResetRequest())
+        self.assertEqual(self.customer_ids(), ["7ba438cc-4724-4be1-8c59-f82558f4fde8"])
+        self.ctl("Reset", control_pb2.ResetRequest(to_start=True))
+        self.assertEqual(self.customer_ids(), start)
+        self.ctl("Reset", control_pb2.ResetRequest())
+        self.assertEqual(self.customer_ids(), start)
+        with self.assertRaises(grpc.RpcError) as caught:
+            self.ctl("Reset", control_pb2.ResetRequest(empty=True, to_start=True))
+        self.assertEqual(caught.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertEqual(self.customer_ids(), start)
+
     def test_load_scenario_replaces_state_and_bad_yaml_changes_nothing(self):
         loaded = self.ctl("LoadScenario", control_pb2.LoadScenarioRequest(yaml=SCENARIO))
         self.assertEqual((loaded.customers, loaded.fault_rules), (1, 0))
