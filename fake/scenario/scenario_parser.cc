@@ -371,9 +371,9 @@ std::string ProblemsMessage(absl::string_view source,
     ++listed;
   }
   if (size_t more = problems.size() - listed + unlisted; more > 0) {
-    absl::StrAppend(&message, "\n", source, ": and ", more,
-                    " more problems (customer-fake validate lists up to ",
-                    kMaxProblems, ")");
+    absl::StrAppend(&message, "\n", source, ": and ", more, " more problem",
+                    more == 1 ? "" : "s",
+                    " (customer-fake validate lists up to ", kMaxProblems, ")");
   }
   return message;
 }
@@ -406,8 +406,9 @@ absl::StatusOr<model::Scenario> ParseScenario(absl::string_view yaml,
   if (problems != nullptr) {
     *problems = std::move(found);
     if (unlisted > 0) {
-      problems->push_back(
-          {0, 0, "", absl::StrCat("and ", unlisted, " more problems")});
+      problems->push_back({0, 0, "",
+                           absl::StrCat("and ", unlisted, " more problem",
+                                        unlisted == 1 ? "" : "s")});
     }
   }
   return errors::InvalidScenario(message);

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "fake/errors/errors.h"
 #include "fake/scenario/scenario_writer.h"
+#include "fake/scenario/yaml_reader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -187,8 +188,7 @@ std::vector<BadCase> BadCases() {
        "faults[0].action.serve_first", "cannot be combined with hang"},
       {"FaultServeFirstWithResponse",
        Rule("    action:\n      serve_first: true\n      response: {}\n"), 4,
-       20, "faults[0].action.serve_first",
-       "cannot be combined with response"},
+       20, "faults[0].action.serve_first", "cannot be combined with response"},
       {"DuplicateFaultIds",
        "faults:\n  - id: a\n    method: GetCustomer\n    action: {code: OK}\n"
        "  - id: a\n    method: GetCustomer\n    action: {code: OK}\n",
@@ -444,6 +444,25 @@ TEST(ScenarioParserTest, WrittenResponseKeepsStringsThatLookLikeOtherTypes) {
   ASSERT_TRUE(again.ok()) << again.status() << "\n" << written;
   EXPECT_EQ(again->faults[0].action->response_json, expected) << written;
   EXPECT_EQ(WriteScenario(*again), written);
+}
+
+TEST(ScenarioParserTest, OneProblemPastTheListIsOneMoreProblem) {
+  // kMaxProblems + 1 bad emails: the last one is counted, in the singular.
+  std::string yaml = "version: 1\ncustomers:\n";
+  for (size_t i = 0; i <= kMaxProblems; ++i) {
+    absl::StrAppend(&yaml,
+                    "  - {given_name: A, family_name: B, email_address: x, "
+                    "language_code: en, phone_number: \"+4997259173740\"}\n");
+  }
+  std::vector<Problem> problems;
+  absl::StatusOr<model::Scenario> parsed =
+      ParseScenario(yaml, "many.yaml", &problems);
+  ASSERT_FALSE(parsed.ok());
+  ASSERT_EQ(problems.size(), kMaxProblems + 1);
+  EXPECT_EQ(problems.back().message, "and 1 more problem");
+  EXPECT_THAT(std::string(parsed.status().message()),
+              ::testing::EndsWith("more problems (customer-fake validate "
+                                  "lists up to 1000)"));
 }
 
 }  // namespace
