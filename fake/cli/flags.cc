@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "fake/model/names.h"
 
 extern char** environ;
 
@@ -134,50 +135,11 @@ absl::Status ApplyEnvironment(const absl::flat_hash_set<std::string>& given,
   return absl::OkStatus();
 }
 
-// Edit distance: insertions, deletions, substitutions and swaps of two
-// neighbouring letters ("claer"), one each, letters compared without case
-// (optimal string alignment, a Levenshtein variant). Written here because
-// abseil has none; the words are short flag, command and method names, so
-// the plain dynamic programme is plenty.
-size_t EditDistance(absl::string_view a, absl::string_view b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1,
-                                     std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  auto same = [&](size_t i, size_t j) {
-    return absl::ascii_tolower(a[i]) == absl::ascii_tolower(b[j]);
-  };
-  for (size_t i = 1; i <= a.size(); ++i) {
-    for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + (same(i - 1, j - 1) ? 0 : 1)});
-      if (i > 1 && j > 1 && same(i - 1, j - 2) && same(i - 2, j - 1)) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.size()][b.size()];
-}
-
 }  // namespace
-
-std::string Closest(absl::string_view word,
-                    absl::Span<const std::string> candidates) {
-  std::string best;
-  size_t best_distance = std::max<size_t>(1, word.size() / 3) + 1;
-  for (const std::string& candidate : candidates) {
-    size_t distance = EditDistance(word, candidate);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = candidate;
-    }
-  }
-  return best;
-}
 
 std::string DidYouMean(absl::string_view word,
                        absl::Span<const std::string> candidates) {
-  std::string closest = Closest(word, candidates);
+  std::string closest = model::Closest(word, candidates);
   return closest.empty() ? "" : absl::StrCat(" (did you mean ", closest, "?)");
 }
 
@@ -236,7 +198,7 @@ absl::StatusOr<std::vector<std::string>> ParseFlags(
     }
     if (flag == nullptr || !IsOwnFlag(*flag)) {
       std::vector<std::string> known = OwnFlagNames();
-      std::string closest = Closest(name, known);
+      std::string closest = model::Closest(name, known);
       return absl::InvalidArgumentError(absl::StrCat(
           "unknown flag --", name,
           closest.empty() ? ""

@@ -44,13 +44,8 @@ bool FromEnv(absl::string_view flag_name);
 // "CUSTOMER_FAKE_MAX_NAMESPACES" when its value came from the environment.
 std::string FlagRef(absl::string_view flag_name);
 
-// The candidate closest to `word` by edit distance, when it is close enough
-// to be a likely misspelling (at most a third of its letters differ, and at
-// least one); empty otherwise. For "did you mean ...?" hints.
-std::string Closest(absl::string_view word,
-                    absl::Span<const std::string> candidates);
-
-// " (did you mean X?)" for the closest candidate, or "".
+// " (did you mean X?)" for the candidate closest to `word` (model::Closest),
+// or "".
 std::string DidYouMean(absl::string_view word,
                        absl::Span<const std::string> candidates);
 

@@ -236,20 +236,52 @@ bool IsAssignedIso6391(absl::string_view code) {
   return it != end && (*it)[0] == key[0] && (*it)[1] == key[1];
 }
 
+namespace {
+
+// Calls `report` with each rule `fields` breaks, in the contract's order,
+// until it returns false. A status is made only for a broken rule.
+template <typename Report>
+void CheckCustomerFields(const model::CustomerFields& fields,
+                         const model::Settings& settings, Report report) {
+  if (fields.given_name.empty() && fields.family_name.empty() &&
+      !report(errors::InvalidName())) {
+    return;
+  }
+  if (const size_t n = CodePoints(fields.given_name);
+      n > kMaxNameCodePoints && !report(errors::InvalidGivenName(n))) {
+    return;
+  }
+  if (const size_t n = CodePoints(fields.family_name);
+      n > kMaxNameCodePoints && !report(errors::InvalidFamilyName(n))) {
+    return;
+  }
+  for (absl::Status status :
+       {ValidateEmail(fields.email_address), ValidatePhone(fields.phone_number),
+        ValidateLanguage(fields.language_code, settings)}) {
+    if (!status.ok() && !report(std::move(status))) return;
+  }
+}
+
+}  // namespace
+
 absl::Status ValidateCustomerFields(const model::CustomerFields& fields,
                                     const model::Settings& settings) {
-  if (fields.given_name.empty() && fields.family_name.empty()) {
-    return errors::InvalidName();
-  }
-  if (const size_t n = CodePoints(fields.given_name); n > kMaxNameCodePoints) {
-    return errors::InvalidGivenName(n);
-  }
-  if (const size_t n = CodePoints(fields.family_name); n > kMaxNameCodePoints) {
-    return errors::InvalidFamilyName(n);
-  }
-  if (absl::Status s = ValidateEmail(fields.email_address); !s.ok()) return s;
-  if (absl::Status s = ValidatePhone(fields.phone_number); !s.ok()) return s;
-  return ValidateLanguage(fields.language_code, settings);
+  absl::Status first;
+  CheckCustomerFields(fields, settings, [&](absl::Status status) {
+    first = std::move(status);
+    return false;
+  });
+  return first;
+}
+
+std::vector<absl::Status> CustomerFieldProblems(
+    const model::CustomerFields& fields, const model::Settings& settings) {
+  std::vector<absl::Status> problems;
+  CheckCustomerFields(fields, settings, [&](absl::Status status) {
+    problems.push_back(std::move(status));
+    return true;
+  });
+  return problems;
 }
 
 absl::Status ValidateFlag(absl::string_view flag,

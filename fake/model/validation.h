@@ -3,6 +3,7 @@
 #define CUSTOMER_FAKE_MODEL_VALIDATION_H_
 
 #include <cstddef>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -19,6 +20,11 @@ namespace customerfake::model {
 // the first failure.
 absl::Status ValidateCustomerFields(const model::CustomerFields& fields,
                                     const model::Settings& settings);
+
+// Every rule `fields` breaks, in the same order (for scenario files, which
+// report every problem at once).
+std::vector<absl::Status> CustomerFieldProblems(
+    const model::CustomerFields& fields, const model::Settings& settings);
 
 // INVALID_FLAG: empty, over 100 code points, contains whitespace or control
 // characters, or not in settings.known_flags when that list is non-empty.

@@ -290,15 +290,14 @@ class ScenarioReader {
         }
       }
     }
-    absl::Status valid =
-        model::ValidateCustomerFields(fields, scenario_.settings);
-    if (!valid.ok()) {
-      errors::Metadata metadata = errors::MetadataOf(valid);
+    for (const absl::Status& problem :
+         model::CustomerFieldProblems(fields, scenario_.settings)) {
+      errors::Metadata metadata = errors::MetadataOf(problem);
       std::string field = metadata.count("field") ? metadata["field"] : "";
       const YAML::Node at = item[field];
       reader_.Report(
           at.IsDefined() ? at : item, SubKey(key, field),
-          absl::StrCat(errors::ReasonOf(valid), ": ", valid.message()));
+          absl::StrCat(errors::ReasonOf(problem), ": ", problem.message()));
     }
   }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -9,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "fake/errors/errors.h"
 #include "fake/model/json_string.h"
+#include "fake/model/names.h"
 
 namespace customerfake::scenario {
 namespace {
@@ -187,9 +190,14 @@ bool YamlReader::Map(const YAML::Node& node, const std::string& key,
   for (const auto& entry : node) {
     const std::string& name = entry.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      const std::string closest = model::Closest(
+          name, std::vector<std::string>(allowed.begin(), allowed.end()));
       Report(entry.first, SubKey(key, name),
-             absl::StrCat("unknown key; expected one of: ",
-                          absl::StrJoin(allowed, ", ")));
+             absl::StrCat("unknown key",
+                          closest.empty()
+                              ? ""
+                              : absl::StrCat(" (did you mean ", closest, "?)"),
+                          "; expected one of: ", absl::StrJoin(allowed, ", ")));
     }
   }
   return true;

@@ -72,6 +72,13 @@ std::vector<BadCase> BadCases() {
                     Person("Test", "t@example.com", "en", "\"+4997259173740\"",
                            "    nickname: T\n")),
        6, 5, "customers[0].nickname", "unknown key"},
+      {"MisspelledKeyGetsAHint",
+       absl::StrCat("customers:\n",
+                    Person("Test", "t@example.com", "en", "\"+4997259173740\"",
+                           "    famly_name: T\n")),
+       6, 5, "customers[0].famly_name",
+       "unknown key (did you mean family_name?); expected one of: id, "
+       "given_name, family_name"},
       {"StringForInt", "settings:\n  id_seed: lots\n", 2, 12,
        "settings.id_seed", "must be an integer, got \"lots\""},
       {"ListForMap", "settings: [a, b]\n", 1, 11, "settings",
@@ -444,6 +451,30 @@ TEST(ScenarioParserTest, WrittenResponseKeepsStringsThatLookLikeOtherTypes) {
   ASSERT_TRUE(again.ok()) << again.status() << "\n" << written;
   EXPECT_EQ(again->faults[0].action->response_json, expected) << written;
   EXPECT_EQ(WriteScenario(*again), written);
+}
+
+TEST(ScenarioParserTest, EveryProblemOfACustomerIsReportedAtItsField) {
+  // A bad email, language and phone at once, and a misspelled key beside a
+  // bad email in the next entry: each at its own line and column.
+  const std::string yaml = absl::StrCat(
+      "customers:\n", Person("Ann", "not-an-email", "xx", "\"12345\""),
+      Person("Bob", "bad", "en", "\"+4997259173740\"", "    famly_name: T\n"));
+  std::vector<Problem> problems;
+  ASSERT_FALSE(ParseScenario(yaml, "every.yaml", &problems).ok());
+  std::vector<std::string> where;
+  for (const Problem& problem : problems) {
+    where.push_back(
+        absl::StrCat(problem.line, ":", problem.column, " ", problem.key, " ",
+                     problem.message.substr(0, problem.message.find(':'))));
+  }
+  EXPECT_THAT(where,
+              ::testing::ElementsAre(
+                  "3:20 customers[0].email_address INVALID_EMAIL_ADDRESS",
+                  "4:20 customers[0].language_code INVALID_LANGUAGE_CODE",
+                  "5:19 customers[0].phone_number INVALID_PHONE_NUMBER",
+                  "7:20 customers[1].email_address INVALID_EMAIL_ADDRESS",
+                  "10:5 customers[1].famly_name unknown key (did you mean "
+                  "family_name?); expected one of"));
 }
 
 TEST(ScenarioParserTest, OneProblemPastTheListIsOneMoreProblem) {
