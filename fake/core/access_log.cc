@@ -1,35 +1,22 @@
 #include "fake/core/access_log.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
+#include "fake/model/json_string.h"
 
 namespace customerfake::core {
 namespace {
 
-google::protobuf::Value Text(absl::string_view text) {
-  google::protobuf::Value value;
-  value.set_string_value(std::string(text));
-  return value;
-}
-
-// A JSON log line with its time, level and message.
-google::protobuf::Struct JsonLine(absl::string_view level,
-                                  absl::string_view message) {
-  google::protobuf::Struct line;
-  auto& fields = *line.mutable_fields();
-  fields["time"] = Text(
-      absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone()));
-  fields["level"] = Text(level);
-  fields["msg"] = Text(message);
-  return line;
-}
-
-std::string ToJson(const google::protobuf::Struct& line) {
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(line, &json);
-  return json;
+// The start of a JSON log line, keys in a fixed order: time, level, msg;
+// the caller appends ",\"key\":value" pairs and the closing brace.
+std::string JsonLine(absl::string_view level, absl::string_view message) {
+  return absl::StrCat(
+      "{\"time\":",
+      model::JsonString(absl::FormatTime(absl::RFC3339_full, absl::Now(),
+                                         absl::UTCTimeZone())),
+      ",\"level\":", model::JsonString(level),
+      ",\"msg\":", model::JsonString(message));
 }
 
 }  // namespace
@@ -54,16 +41,21 @@ void AccessLog::Call(const Entry& entry) {
               " duration=", duration));
     return;
   }
-  google::protobuf::Struct line = JsonLine(level_name, "call");
-  auto& fields = *line.mutable_fields();
-  fields["method"] = Text(entry.method);
-  fields["namespace"] = Text(entry.ns);
-  fields["code"] = Text(entry.code);
-  if (!entry.reason.empty()) fields["reason"] = Text(entry.reason);
-  if (!entry.fault_rule.empty()) fields["fault_rule"] = Text(entry.fault_rule);
-  fields["duration_ms"].set_number_value(
-      absl::ToDoubleMilliseconds(entry.duration));
-  WriteLine(ToJson(line));
+  std::string line = JsonLine(level_name, "call");
+  absl::StrAppend(&line, ",\"method\":", model::JsonString(entry.method),
+                  ",\"namespace\":", model::JsonString(entry.ns),
+                  ",\"code\":", model::JsonString(entry.code));
+  if (!entry.reason.empty()) {
+    absl::StrAppend(&line, ",\"reason\":", model::JsonString(entry.reason));
+  }
+  if (!entry.fault_rule.empty()) {
+    absl::StrAppend(&line,
+                    ",\"fault_rule\":", model::JsonString(entry.fault_rule));
+  }
+  absl::StrAppend(
+      &line, ",\"duration_ms\":",
+      absl::StrFormat("%.6f", absl::ToDoubleMilliseconds(entry.duration)), "}");
+  WriteLine(line);
 }
 
 void AccessLog::Info(absl::string_view message) {
@@ -81,7 +73,7 @@ void AccessLog::Message(model::LogLevel level, absl::string_view name,
     Write(name, std::string(message));
     return;
   }
-  WriteLine(ToJson(JsonLine(name, message)));
+  WriteLine(absl::StrCat(JsonLine(name, message), "}"));
 }
 
 void AccessLog::Write(absl::string_view level, std::string line) {

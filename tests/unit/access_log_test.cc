@@ -133,6 +133,35 @@ TEST(AccessLogTest, JsonLineParsesWithEveryField) {
   EXPECT_DOUBLE_EQ(line.fields().at("duration_ms").number_value(), 12.345678);
 }
 
+TEST(AccessLogTest, JsonKeysComeInAFixedOrder) {
+  // Log shippers and people diffing logs rely on it.
+  std::ostringstream out;
+  AccessLog log(model::LogFormat::kJson, model::LogLevel::kInfo, &out);
+  log.Call(FailedEntry());
+  log.Call(OkEntry());
+  log.Info("started");
+  std::vector<std::string> lines = Lines(out);
+  ASSERT_THAT(lines, SizeIs(3));
+  auto keys = [](const std::string& line) {
+    // The values here hold no '":', so each one ends a key.
+    std::vector<std::string> found;
+    for (size_t end = line.find("\":"); end != std::string::npos;
+         end = line.find("\":", end + 2)) {
+      size_t start = line.rfind('"', end - 1) + 1;
+      found.push_back(line.substr(start, end - start));
+    }
+    return found;
+  };
+  EXPECT_THAT(
+      keys(lines[0]),
+      ::testing::ElementsAre("time", "level", "msg", "method", "namespace",
+                             "code", "reason", "fault_rule", "duration_ms"));
+  EXPECT_THAT(keys(lines[1]),
+              ::testing::ElementsAre("time", "level", "msg", "method",
+                                     "namespace", "code", "duration_ms"));
+  EXPECT_THAT(keys(lines[2]), ::testing::ElementsAre("time", "level", "msg"));
+}
+
 TEST(AccessLogTest, JsonLineOfAnOkCallIsAtInfo) {
   std::ostringstream out;
   AccessLog log(model::LogFormat::kJson, model::LogLevel::kInfo, &out);
