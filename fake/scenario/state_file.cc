@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "fake/model/names.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
@@ -34,7 +35,7 @@ class StateReader {
 
   std::vector<SavedNamespace> Read(const YAML::Node& root) {
     std::vector<SavedNamespace> saved;
-    if (!reader_.Map(root, "", {"format", "version", "namespaces"})) {
+    if (!reader_.Map(root, "", {"format", "version", "namespaces", "tokens"})) {
       return saved;
     }
     if (!Has(root, "", {"format", "version", "namespaces"})) return saved;
@@ -60,13 +61,40 @@ class StateReader {
         saved.push_back(std::move(ns));
       }
     }
+    if (const YAML::Node tokens = root["tokens"]; tokens.IsDefined()) {
+      ReadTokens(tokens);
+    }
     return saved;
   }
 
   std::vector<Problem>& problems() { return problems_; }
+  std::vector<SavedToken>& tokens() { return tokens_; }
   YamlReader& reader() { return reader_; }
 
  private:
+  void ReadTokens(const YAML::Node& node) {
+    if (!reader_.Sequence(node, "tokens")) return;
+    for (size_t i = 0; i < node.size(); ++i) {
+      const std::string key = IndexKey("tokens", i);
+      if (!reader_.Map(node[i], key, {"token", "expires"}) ||
+          !Has(node[i], key, {"token", "expires"})) {
+        continue;
+      }
+      auto token = reader_.String(node[i]["token"], SubKey(key, "token"));
+      auto expires = reader_.String(node[i]["expires"], SubKey(key, "expires"));
+      absl::Time time;
+      if (expires &&
+          !absl::ParseTime(absl::RFC3339_full, *expires, &time, nullptr)) {
+        reader_.Report(node[i]["expires"], SubKey(key, "expires"),
+                       absl::StrCat("\"", *expires,
+                                    "\" is not an RFC 3339 time, like "
+                                    "2027-01-15T08:00:00+00:00"));
+        continue;
+      }
+      if (token && expires) tokens_.push_back({*token, time});
+    }
+  }
+
   bool ReadNamespace(const YAML::Node& node, const std::string& key,
                      SavedNamespace& ns) {
     size_t before = Count();
@@ -168,13 +196,15 @@ class StateReader {
   size_t Count() const { return reader_.problems().size() + problems_.size(); }
 
   std::vector<std::string> lines_;
+  std::vector<SavedToken> tokens_;
   YamlReader reader_;
   std::vector<Problem> problems_;  // found inside scenario texts
 };
 
 }  // namespace
 
-std::string WriteState(const std::vector<SavedNamespace>& namespaces) {
+std::string WriteState(const std::vector<SavedNamespace>& namespaces,
+                       const std::vector<SavedToken>& tokens) {
   YAML::Emitter out;
   out << YAML::Comment(
       "customer-fake state: written by `serve --state-file`, read at start");
@@ -197,14 +227,28 @@ std::string WriteState(const std::vector<SavedNamespace>& namespaces) {
     }
     out << YAML::EndMap;
   }
-  out << YAML::EndSeq << YAML::EndMap;
+  out << YAML::EndSeq;
+  if (!tokens.empty()) {
+    out << YAML::Key << "tokens" << YAML::Value << YAML::BeginSeq;
+    for (const SavedToken& token : tokens) {
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "token" << YAML::Value
+          << token.token << YAML::Key << "expires" << YAML::Value
+          << absl::FormatTime(absl::RFC3339_full, token.expires,
+                              absl::UTCTimeZone())
+          << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
   return absl::StrCat(out.c_str(), "\n");
 }
 
 absl::StatusOr<std::vector<SavedNamespace>> ParseState(
-    absl::string_view text, absl::string_view source) {
+    absl::string_view text, absl::string_view source,
+    std::vector<SavedToken>* tokens) {
   std::vector<Problem> found;
   std::vector<SavedNamespace> saved;
+  std::vector<SavedToken> read_tokens;
   if (text.empty()) {
     found.push_back({1, 1, "", "the file is empty"});
   } else {
@@ -214,12 +258,16 @@ absl::StatusOr<std::vector<SavedNamespace>> ParseState(
       found = reader.reader().problems();
       found.insert(found.end(), reader.problems().begin(),
                    reader.problems().end());
+      read_tokens = std::move(reader.tokens());
     } catch (const YAML::Exception& e) {
       found.push_back({e.mark.line + 1, e.mark.column + 1, "",
                        absl::StrCat("not valid YAML: ", e.msg)});
     }
   }
-  if (found.empty()) return saved;
+  if (found.empty()) {
+    if (tokens != nullptr) *tokens = std::move(read_tokens);
+    return saved;
+  }
   std::stable_sort(
       found.begin(), found.end(), [](const Problem& a, const Problem& b) {
         return std::tie(a.line, a.column) < std::tie(b.line, b.column);

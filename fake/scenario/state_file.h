@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "fake/model/scenario.h"
 
 namespace customerfake::scenario {
@@ -29,18 +30,31 @@ struct SavedNamespace {
   SavedIds baseline_ids;
 };
 
+// An access token the OAuth token endpoint issued, kept until it expires so
+// that clients that cache their token outlive a restart.
+struct SavedToken {
+  std::string token;
+  absl::Time expires;
+  bool operator==(const SavedToken& other) const {
+    return token == other.token && expires == other.expires;
+  }
+};
+
 // The most ids a saved sequence may have drawn: resuming replays them.
 inline constexpr uint64_t kMaxSavedIdsDrawn = 100'000'000;
 
 // The state file: YAML holding each namespace's state as scenario text, so
 // it reads like the scenarios it came from.
-std::string WriteState(const std::vector<SavedNamespace>& namespaces);
+std::string WriteState(const std::vector<SavedNamespace>& namespaces,
+                       const std::vector<SavedToken>& tokens = {});
 
 // Parses a state file. INVALID_ARGUMENT naming every problem as
 // "source:line:column: key: message" (positions inside a namespace's
 // scenario text are given relative to that text, with the key path).
+// The file's tokens go to `tokens` when given.
 absl::StatusOr<std::vector<SavedNamespace>> ParseState(
-    absl::string_view text, absl::string_view source);
+    absl::string_view text, absl::string_view source,
+    std::vector<SavedToken>* tokens = nullptr);
 
 }  // namespace customerfake::scenario
 

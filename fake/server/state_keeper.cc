@@ -13,6 +13,7 @@
 #include "fake/core/core.h"
 #include "fake/scenario/state_file.h"
 #include "fake/state/baseline.h"
+#include "fake/state/token_issuer.h"
 
 namespace customerfake {
 namespace {
@@ -114,8 +115,9 @@ absl::Status StateKeeper::Restore(bool* restored) {
         "the scenario:\n",
         problems));
   };
+  std::vector<scenario::SavedToken> tokens;
   absl::StatusOr<std::vector<scenario::SavedNamespace>> saved =
-      scenario::ParseState(text.str(), path_);
+      scenario::ParseState(text.str(), path_, &tokens);
   if (!saved.ok()) return unusable(saved.status().message());
 
   state::NamespaceRegistry& registry = core_.namespaces();
@@ -156,6 +158,11 @@ absl::Status StateKeeper::Restore(bool* restored) {
     if (!created.ok()) return created.status();  // checked above
     (*created)->Restore(std::move(baseline), std::move(current));
   }
+  std::vector<state::TokenIssuer::Issued> issued;
+  for (scenario::SavedToken& token : tokens) {
+    issued.push_back({std::move(token.token), token.expires});
+  }
+  core_.access_tokens().Restore(issued);
   *restored = true;
   absl::MutexLock lock(&save_mu_);
   saved_ = CurrentRevisions();
@@ -194,9 +201,10 @@ absl::Status StateKeeper::Stop() {
 }
 
 StateKeeper::Revisions StateKeeper::CurrentRevisions() const {
-  Revisions revisions{core_.namespaces().revision(), {}};
+  Revisions revisions{
+      core_.namespaces().revision(), core_.access_tokens().revision(), {}};
   for (const auto& ns : core_.namespaces().All()) {
-    revisions.second.push_back(ns->revision());
+    revisions.namespaces.push_back(ns->revision());
   }
   return revisions;
 }
@@ -227,8 +235,12 @@ absl::Status StateKeeper::Save() {
     }
     namespaces.push_back(std::move(saved));
   }
+  std::vector<scenario::SavedToken> tokens;
+  for (state::TokenIssuer::Issued& token : core_.access_tokens().Unexpired()) {
+    tokens.push_back({std::move(token.token), token.expires});
+  }
   absl::Status written =
-      WriteAtomically(path_, scenario::WriteState(namespaces));
+      WriteAtomically(path_, scenario::WriteState(namespaces, tokens));
   if (!written.ok()) return written;
   saved_ = std::move(now);
   saved_once_ = true;

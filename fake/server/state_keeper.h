@@ -21,7 +21,8 @@ namespace customerfake {
 // Keeps a fake's namespaces in a state file across restarts: reads it at
 // start, writes it while the state changes and once more at shutdown. Each
 // write goes to a temporary file renamed over the old one, so the file is
-// always a whole state, the last one or the one before.
+// always a whole state, the last one or the one before. The OAuth token
+// endpoint's tokens are kept too, until they expire.
 //
 // Ids: a write while the fake runs records each id sequence kIdReserve ids
 // ahead of where it is, so a fake restarted on that file after a crash never
@@ -52,8 +53,17 @@ class StateKeeper {
   static constexpr uint64_t kIdReserve = 65536;
 
  private:
-  // What has changed: the registry's and each namespace's revision.
-  using Revisions = std::pair<uint64_t, std::vector<uint64_t>>;
+  // What has changed: the registry's, the issued tokens' and each
+  // namespace's revision.
+  struct Revisions {
+    uint64_t registry = 0;
+    uint64_t tokens = 0;
+    std::vector<uint64_t> namespaces;
+    bool operator==(const Revisions& other) const {
+      return registry == other.registry && tokens == other.tokens &&
+             namespaces == other.namespaces;
+    }
+  };
   Revisions CurrentRevisions() const;
   void Run();
 

@@ -21,12 +21,7 @@ std::string TokenIssuer::Issue(absl::string_view ns,
                                absl::Duration ttl) {
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_.Now();
-  // Forget the oldest tokens over capacity. Expired ones are kept until
-  // then, so that a client using one hears "expired", not "not issued".
-  while (expiry_.size() >= capacity_ && !order_.empty()) {
-    expiry_.erase(order_.front());
-    order_.pop_front();
-  }
+  MakeRoomLocked();
   std::string token;
   do {
     // Escaped, so the JSON stays whole whatever the client id holds.
@@ -37,7 +32,17 @@ std::string TokenIssuer::Issue(absl::string_view ns,
   } while (expiry_.contains(token));
   expiry_.emplace(token, now + ttl);
   order_.push_back(token);
+  ++revision_;
   return token;
+}
+
+void TokenIssuer::MakeRoomLocked() {
+  // Forget the oldest tokens over capacity. Expired ones are kept until
+  // then, so that a client using one hears "expired", not "not issued".
+  while (expiry_.size() >= capacity_ && !order_.empty()) {
+    expiry_.erase(order_.front());
+    order_.pop_front();
+  }
 }
 
 TokenIssuer::Verdict TokenIssuer::Check(absl::string_view token) const {
@@ -45,6 +50,34 @@ TokenIssuer::Verdict TokenIssuer::Check(absl::string_view token) const {
   auto it = expiry_.find(token);
   if (it == expiry_.end()) return Verdict::kUnknown;
   return clock_.Now() < it->second ? Verdict::kValid : Verdict::kExpired;
+}
+
+uint64_t TokenIssuer::revision() const {
+  absl::MutexLock lock(&mu_);
+  return revision_;
+}
+
+std::vector<TokenIssuer::Issued> TokenIssuer::Unexpired() const {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = clock_.Now();
+  std::vector<Issued> tokens;
+  for (const std::string& token : order_) {
+    const absl::Time expires = expiry_.at(token);
+    if (now < expires) tokens.push_back({token, expires});
+  }
+  return tokens;
+}
+
+void TokenIssuer::Restore(const std::vector<Issued>& tokens) {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = clock_.Now();
+  for (const Issued& issued : tokens) {
+    if (issued.expires <= now || expiry_.contains(issued.token)) continue;
+    MakeRoomLocked();
+    expiry_.emplace(issued.token, issued.expires);
+    order_.push_back(issued.token);
+    ++revision_;
+  }
 }
 
 }  // namespace customerfake::state

@@ -154,6 +154,30 @@ class StateFileTest(unittest.TestCase):
         self.assertIn(created, self.ids(stub))
         self.assertEqual(again.stop(), 0, again.stderr())
 
+    def test_a_cached_token_outlives_a_restart_until_it_expires(self):
+        # MOIA's guide has clients cache their token until it expires.
+        oauth = ("--auth", "oauth", "--oauth-listen", "127.0.0.1:0",
+                 "--oauth-client", "app:s3cret", "--oauth-token-ttl", "3s")
+        fake, stub = self.start(*oauth)
+        line = fake.next_line()
+        self.assertTrue(line.startswith("oauth on "), line)
+        status, body = fetch_token(line[len("oauth on "):], "app", "s3cret")
+        self.assertEqual(status, 200, body)
+        token = body["access_token"]
+        self.assertEqual(fake.stop(), 0, fake.stderr())
+
+        again, stub = self.start(*oauth)
+        listed = call(stub, "ListCustomers", customer_pb2.ListCustomersRequest(),
+                      metadata=bearer(token))
+        self.assertTrue(listed.customers)
+        time.sleep(3.2)
+        with self.assertRaises(grpc.RpcError) as expired:
+            call(stub, "ListCustomers", customer_pb2.ListCustomersRequest(),
+                 metadata=bearer(token))
+        self.assertEqual(expired.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        self.assertIn("has expired", expired.exception.details())
+        self.assertEqual(again.stop(), 0, again.stderr())
+
     def test_a_corrupt_state_file_refuses_to_start(self):
         with open(self.path, "w") as f:
             f.write("format: customer-fake-state\nversion: 1\nnamespaces: [\n")

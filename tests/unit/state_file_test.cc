@@ -18,6 +18,7 @@ namespace customerfake::scenario {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 model::CustomerRecord Customer(std::string id, std::string given,
@@ -107,6 +108,25 @@ TEST(StateFile, ANamespaceOverTheScenarioByteCapReadsBack) {
   EXPECT_EQ(WriteScenario((*parsed)[0].state), WriteScenario(saved[0].state));
 }
 
+TEST(StateFile, TokensReadBackWithTheirExpiry) {
+  const std::vector<SavedToken> tokens = {
+      {"eyJvcmciOiJkZWZhdWx0In0=", absl::FromUnixSeconds(1800000000)},
+      {"second", absl::FromUnixMillis(1800000000250)}};
+  const std::string text = WriteState(TwoNamespaces(), tokens);
+  EXPECT_THAT(text, HasSubstr("tokens:\n  - {token: eyJvcmciOiJkZWZhdWx0In0=, "
+                              "expires: 2027-01-15T08:00:00+00:00}\n"));
+  std::vector<SavedToken> parsed_tokens;
+  absl::StatusOr<std::vector<SavedNamespace>> parsed =
+      ParseState(text, "state.yaml", &parsed_tokens);
+  ASSERT_TRUE(parsed.ok()) << parsed.status() << "\n" << text;
+  EXPECT_THAT(*parsed, SizeIs(2));
+  EXPECT_EQ(parsed_tokens, tokens);
+  // Without tokens there is no key; a file without one has none.
+  EXPECT_THAT(WriteState(TwoNamespaces()), Not(HasSubstr("tokens")));
+  ASSERT_TRUE(ParseState(WriteState({}), "s", &parsed_tokens).ok());
+  EXPECT_THAT(parsed_tokens, SizeIs(0));
+}
+
 TEST(StateFile, NoNamespacesIsAValidState) {
   absl::StatusOr<std::vector<SavedNamespace>> parsed =
       ParseState(WriteState({}), "state.yaml");
@@ -165,7 +185,7 @@ INSTANTIATE_TEST_SUITE_P(
         Damage{"AScenarioNotAState", "version: 1\ncustomers: []\n",
                "1:1: format: missing\nstate.yaml:1:1: namespaces: "
                "missing\nstate.yaml:2:1: customers: unknown key; expected one "
-               "of: format, version, namespaces"},
+               "of: format, version, namespaces, tokens"},
         Damage{"WrongFormat",
                Replace("format: customer-fake-state", "format: something-else"),
                "2:9: format: \"something-else\" is not "
@@ -173,6 +193,14 @@ INSTANTIATE_TEST_SUITE_P(
         Damage{"FutureVersion",
                Replace("version: 1\nnamespaces", "version: 2\nnamespaces"),
                "3:10: version: must be between 1 and 1, got 2"},
+        Damage{"TokenWithoutExpiry",
+               absl::StrCat(kValid, "tokens:\n  - {token: abc}\n"),
+               "17:5: tokens[0].expires: missing"},
+        Damage{"TokenExpiryNotATime",
+               absl::StrCat(kValid,
+                            "tokens:\n  - {token: abc, expires: tomorrow}\n"),
+               "17:27: tokens[0].expires: \"tomorrow\" is not an RFC 3339 "
+               "time, like 2027-01-15T08:00:00+00:00"},
         Damage{"BadName", Replace("name: default", "name: no/slash"),
                "5:11: namespaces[0].name: \"no/slash\" is not a namespace "
                "name (1-64 of A-Z a-z 0-9 . _ -)"},
