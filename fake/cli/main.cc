@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "fake/cli/client_commands.h"
 #include "fake/cli/flags.h"
+#include "fake/model/version.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/server/fake.h"
 #include "fake/tls/certificates.h"
@@ -133,6 +134,7 @@ Commands that steer a running fake (through its control service):
   customer-fake namespaces           the namespaces in use
   customer-fake health               exit 0 when SERVING (container probe)
   customer-fake --help               this text
+  customer-fake --version            the version and commit (also: version)
 
 Exit codes: 0 done; 1 the fake refused (or is not serving); 2 bad usage;
 3 no answer from the fake.
@@ -476,6 +478,7 @@ int Serve() {
                 bad_scenario ? kExitBadUsage : 1);
   }
   std::cout << "listening on " << (*fake)->address() << std::endl;
+  std::cerr << customerfake::model::VersionLine() << std::endl;
   if ((*fake)->control_address() != (*fake)->address()) {
     std::cout << "control on " << (*fake)->control_address() << std::endl;
   }
@@ -552,6 +555,13 @@ int Validate(const std::vector<std::string>& files) {
 }
 
 int main(int argc, char** argv) {
+  // Before the flags, so that no CUSTOMER_FAKE_* variable gets in its way.
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--version") {
+      std::cout << customerfake::model::VersionLine() << "\n";
+      return 0;
+    }
+  }
   std::vector<std::string> warnings;
   absl::StatusOr<std::vector<std::string>> args = customerfake::cli::ParseFlags(
       absl::MakeSpan(argv + 1, argc - 1), &warnings);
@@ -569,6 +579,13 @@ int main(int argc, char** argv) {
                 kExitBadUsage);
   }
   const std::string& command = (*args)[0];
+  if (command == "version") {
+    if (args->size() > 1) {
+      return Fail("version takes no arguments", kExitBadUsage);
+    }
+    std::cout << customerfake::model::VersionLine() << "\n";
+    return 0;
+  }
   if (command == "serve") {
     if (args->size() > 1) {
       return Fail(

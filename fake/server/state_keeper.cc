@@ -116,6 +116,7 @@ absl::Status StateKeeper::Restore(bool* restored) {
   };
   absl::StatusOr<std::vector<scenario::SavedNamespace>> saved =
       scenario::ParseState(text.str(), path_);
+  if (absl::IsFailedPrecondition(saved.status())) return saved.status();
   if (!saved.ok()) return unusable(saved.status().message());
 
   state::NamespaceRegistry& registry = core_.namespaces();
