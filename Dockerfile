@@ -19,7 +19,6 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 # ---- build: only the customer-fake target, no tests, no benchmarks ----------
 FROM ${BUILD_IMAGE} AS build
 ARG JOBS=2
-ARG REVISION=unknown
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake ninja-build g++ pkg-config dpkg-dev \
@@ -31,6 +30,8 @@ COPY CMakeLists.txt ./
 COPY cmake/ cmake/
 COPY protos/ protos/
 COPY fake/ fake/
+# Here, not earlier: a new commit rebuilds the binary, not the layers above.
+ARG REVISION=unknown
 RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DCUSTOMER_FAKE_BUILD_TESTS=OFF -DCUSTOMER_FAKE_BUILD_BENCH=OFF \
       -DCUSTOMER_FAKE_INSTALL=OFF -DCUSTOMER_FAKE_GIT_COMMIT="${REVISION}" \
