@@ -477,8 +477,9 @@ int Serve() {
     return Fail(std::string(fake.status().message()),
                 bad_scenario ? kExitBadUsage : 1);
   }
-  std::cout << "listening on " << (*fake)->address() << std::endl;
+  // Before "listening on": whoever waits for that line finds it on stderr.
   std::cerr << customerfake::model::VersionLine() << std::endl;
+  std::cout << "listening on " << (*fake)->address() << std::endl;
   if ((*fake)->control_address() != (*fake)->address()) {
     std::cout << "control on " << (*fake)->control_address() << std::endl;
   }
