@@ -8,6 +8,11 @@
 # Both stages are Debian 12. BUILD_IMAGE and RUNTIME_IMAGE let a build use a
 # locally made base instead (scripts/container-check makes one with
 # debootstrap from the machine's own Debian mirror).
+#
+# VERSION, REVISION and SOURCE become the OCI labels (scripts/image and
+# scripts/container-check pass them: VERSION from CMakeLists.txt's project()
+# line, REVISION the commit, SOURCE the repository's URL); REVISION is also
+# the commit `customer-fake --version` names, since .git is not copied in.
 ARG BUILD_IMAGE=debian:bookworm
 ARG RUNTIME_IMAGE=debian:bookworm-slim
 
@@ -25,9 +30,11 @@ COPY CMakeLists.txt ./
 COPY cmake/ cmake/
 COPY protos/ protos/
 COPY fake/ fake/
+# Here, not earlier: a new commit rebuilds the binary, not the layers above.
+ARG REVISION=unknown
 RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DCUSTOMER_FAKE_BUILD_TESTS=OFF -DCUSTOMER_FAKE_BUILD_BENCH=OFF \
-      -DCUSTOMER_FAKE_INSTALL=OFF \
+      -DCUSTOMER_FAKE_INSTALL=OFF -DCUSTOMER_FAKE_GIT_COMMIT="${REVISION}" \
  && cmake --build /build --target customer-fake -j "${JOBS}" \
  && strip /build/fake/customer-fake
 # The Debian packages holding the binary's shared libraries, as
@@ -53,6 +60,7 @@ RUN apt-get update \
 COPY --from=build /build/fake/customer-fake /usr/local/bin/customer-fake
 # Baked in; mount a folder of your own on /scenarios to replace them.
 COPY scenarios/ /scenarios/
+COPY LICENSE /usr/share/doc/customer-fake/copyright
 USER 10001:10001
 # The binary's own default is loopback; in a container it has to be 0.0.0.0.
 # The control service shares the API port unless CUSTOMER_FAKE_CONTROL_LISTEN
@@ -76,7 +84,14 @@ STOPSIGNAL SIGTERM
 # variables (the self-signed folder's ca.pem, or CUSTOMER_FAKE_TLS_CA).
 HEALTHCHECK --interval=2s --timeout=3s --start-period=10s --retries=3 \
   CMD customer-fake health --addr "127.0.0.1:${CUSTOMER_FAKE_LISTEN##*:}" --timeout 2s || exit 1
+ARG VERSION=unknown
+ARG REVISION=unknown
+ARG SOURCE=unknown
 LABEL org.opencontainers.image.title="customer-fake" \
-      org.opencontainers.image.description="In-memory fake of MOIA's Trip API CustomerService (gRPC)"
+      org.opencontainers.image.description="In-memory fake of MOIA's Trip API CustomerService (gRPC)" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.licenses="Apache-2.0"
 ENTRYPOINT ["customer-fake"]
 CMD ["serve"]

@@ -20,6 +20,7 @@
 #include "fake/cli/client_commands.h"
 #include "fake/cli/conformance_command.h"
 #include "fake/cli/flags.h"
+#include "fake/model/version.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/server/fake.h"
 #include "fake/tls/certificates.h"
@@ -155,6 +156,7 @@ Checking any CustomerService endpoint (the fake, MOIA's sandbox) against
 the documented behaviour, through the public API only (docs/conformance.md):
   customer-fake conformance [flags]  exit 0 when nothing differs, 1 otherwise
   customer-fake --help               this text
+  customer-fake --version            the version and commit (also: version)
 
 Exit codes: 0 done; 1 the fake refused (or is not serving); 2 bad usage;
 3 no answer from the fake.
@@ -708,6 +710,8 @@ int Serve() {
     return Fail(std::string(fake.status().message()),
                 bad_scenario ? kExitBadUsage : 1);
   }
+  // Before "listening on": whoever waits for that line finds it on stderr.
+  std::cerr << customerfake::model::VersionLine() << std::endl;
   std::cout << "listening on " << (*fake)->address() << std::endl;
   if ((*fake)->control_address() != (*fake)->address()) {
     std::cout << "control on " << (*fake)->control_address() << std::endl;
@@ -789,6 +793,13 @@ int Validate(const std::vector<std::string>& files) {
 }
 
 int main(int argc, char** argv) {
+  // Before the flags, so that no CUSTOMER_FAKE_* variable gets in its way.
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--version") {
+      std::cout << customerfake::model::VersionLine() << "\n";
+      return 0;
+    }
+  }
   std::vector<std::string> warnings;
   std::vector<std::string> given;
   absl::StatusOr<std::vector<std::string>> args = customerfake::cli::ParseFlags(
@@ -811,11 +822,19 @@ int main(int argc, char** argv) {
                 kExitBadUsage);
   }
   const std::string& name = (*args)[0];
+  if (name == "version") {
+    if (args->size() > 1) {
+      return Fail("version takes no arguments", kExitBadUsage);
+    }
+    std::cout << customerfake::model::VersionLine() << "\n";
+    return 0;
+  }
   const Command* command = FindCommand(name);
   if (command == nullptr) {
     std::vector<std::string> names;
     for (const Command& known : Commands()) names.push_back(known.name);
     names.push_back("help");
+    names.push_back("version");
     return Fail(absl::StrCat("unknown command \"", name, "\"",
                              customerfake::cli::DidYouMean(name, names),
                              " (see --help)"),

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "fake/model/names.h"
+#include "fake/model/version.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
 #include "fake/scenario/yaml_reader.h"
@@ -35,7 +36,9 @@ class StateReader {
 
   std::vector<SavedNamespace> Read(const YAML::Node& root) {
     std::vector<SavedNamespace> saved;
-    if (!reader_.Map(root, "", {"format", "version", "namespaces", "tokens"})) {
+    if (!reader_.Map(
+            root, "",
+            {"format", "version", "fake_version", "namespaces", "tokens"})) {
       return saved;
     }
     if (!Has(root, "", {"format", "version", "namespaces"})) return saved;
@@ -46,6 +49,17 @@ class StateReader {
                                   "\": not a customer-fake state file"));
     }
     reader_.Int(root["version"], "version", 1, 1);
+    // Optional: files from before 1.0.0 do not have it. A newer version's
+    // file never gets here (ParseState refuses it first).
+    if (const YAML::Node written_by = root["fake_version"];
+        written_by.IsDefined()) {
+      if (auto text = reader_.String(written_by, "fake_version");
+          text && !model::ParseVersion(*text)) {
+        reader_.Report(
+            written_by, "fake_version",
+            absl::StrCat("\"", *text, "\" is not a version like 1.0.0"));
+      }
+    }
     const YAML::Node namespaces = root["namespaces"];
     if (!reader_.Sequence(namespaces, "namespaces")) return saved;
     absl::flat_hash_set<std::string> names;
@@ -211,6 +225,9 @@ std::string WriteState(const std::vector<SavedNamespace>& namespaces,
   out << YAML::BeginMap;
   out << YAML::Key << "format" << YAML::Value << std::string(kFormat);
   out << YAML::Key << "version" << YAML::Value << 1;
+  // The customer-fake that wrote it: an older one refuses the file.
+  out << YAML::Key << "fake_version" << YAML::Value
+      << std::string(model::FakeVersion());
   out << YAML::Key << "namespaces" << YAML::Value << YAML::BeginSeq;
   for (const SavedNamespace& ns : namespaces) {
     out << YAML::BeginMap;
@@ -253,8 +270,19 @@ absl::StatusOr<std::vector<SavedNamespace>> ParseState(
     found.push_back({1, 1, "", "the file is empty"});
   } else {
     try {
+      const YAML::Node root = YAML::Load(std::string(text));
+      // Before anything else: a newer version's file may hold keys and
+      // values this one does not know, which are no mistake.
+      if (root.IsMap()) {
+        const YAML::Node written_by = root["fake_version"];
+        if (written_by.IsDefined() && written_by.IsScalar()) {
+          absl::Status readable =
+              model::CheckWrittenBy(written_by.Scalar(), source);
+          if (absl::IsFailedPrecondition(readable)) return readable;
+        }
+      }
       StateReader reader(text);
-      saved = reader.Read(YAML::Load(std::string(text)));
+      saved = reader.Read(root);
       found = reader.reader().problems();
       found.insert(found.end(), reader.problems().begin(),
                    reader.problems().end());

@@ -48,7 +48,9 @@ inline constexpr uint64_t kMaxSavedIdsDrawn = 100'000'000;
 std::string WriteState(const std::vector<SavedNamespace>& namespaces,
                        const std::vector<SavedToken>& tokens = {});
 
-// Parses a state file. INVALID_ARGUMENT naming every problem as
+// Parses a state file. FAILED_PRECONDITION, naming both versions, for a file
+// a newer customer-fake wrote (its `fake_version`). INVALID_ARGUMENT naming
+// every problem as
 // "source:line:column: key: message" (positions inside a namespace's
 // scenario text are given relative to that text, with the key path).
 // The file's tokens go to `tokens` when given.

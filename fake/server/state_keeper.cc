@@ -118,6 +118,7 @@ absl::Status StateKeeper::Restore(bool* restored) {
   std::vector<scenario::SavedToken> tokens;
   absl::StatusOr<std::vector<scenario::SavedNamespace>> saved =
       scenario::ParseState(text.str(), path_, &tokens);
+  if (absl::IsFailedPrecondition(saved.status())) return saved.status();
   if (!saved.ok()) return unusable(saved.status().message());
 
   state::NamespaceRegistry& registry = core_.namespaces();

@@ -12,6 +12,7 @@
 #include "fake/errors/errors.h"
 #include "fake/errors/grpc_status.h"
 #include "fake/model/names.h"
+#include "fake/model/version.h"
 #include "fake/transport/auth.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -181,6 +182,7 @@ grpc::ServerUnaryReactor* ControlService::ExportState(
     auto yaml = control_.ExportState(ns);
     if (!yaml.ok()) return yaml.status();
     response->set_yaml(*std::move(yaml));
+    response->set_fake_version(std::string(model::FakeVersion()));
     return absl::OkStatus();
   });
 }

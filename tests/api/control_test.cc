@@ -12,6 +12,7 @@
 
 #include "customerfake/control/v1/control.grpc.pb.h"
 #include "fake/core/core.h"
+#include "fake/model/version.h"
 #include "fake/testing/fake_test.h"
 
 namespace customerfake {
@@ -369,6 +370,13 @@ TEST_F(ControlTest, ExportedStateLoadsIntoAnotherNamespaceUnchanged) {
   EXPECT_EQ(Export(Ns(".copy")), exported);
   EXPECT_EQ(Texts(Ns(".copy")), Texts(Ns()));
   EXPECT_THAT(Flags(Ns(".copy"), id), ElementsAre("WHEELCHAIR_ACCESS_NEEDED"));
+}
+
+TEST_F(ControlTest, ExportStateNamesTheVersionThatExportedIt) {
+  cv1::ExportStateResponse response;
+  ASSERT_THAT(Ctl(&ControlStub::ExportState, Ns(), {}, &response), IsOk());
+  EXPECT_EQ(response.fake_version(), model::FakeVersion());
+  EXPECT_FALSE(response.yaml().empty());
 }
 
 TEST_F(ControlTest, DeletedNamespaceStartsAgainFromTheServerBaseline) {

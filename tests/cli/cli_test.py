@@ -82,6 +82,22 @@ customers:
 """
 
 
+# What serve prints on stderr once it listens.
+VERSION_LINE = r"^customer-fake [0-9.]+ \(commit \w+\)\n$"
+
+
+class AnyVersionLine(str):
+    """Equal to any line VERSION_LINE matches."""
+
+    def __eq__(self, other):
+        return re.match(VERSION_LINE, other + "\n") is not None
+
+    __hash__ = str.__hash__
+
+
+ANY_VERSION_LINE = AnyVersionLine("customer-fake VERSION (commit ...)")
+
+
 def environment(extra=None):
     """This process's environment without CUSTOMER_FAKE_* variables, plus
     `extra`: a test sets exactly the variables it means."""
@@ -791,7 +807,8 @@ class EnvironmentTest(unittest.TestCase):
             third = run("reset", "--addr", server.addr, "--namespace",
                         "third")
             self.assertEqual(third.returncode, 1, describe(third))
-            self.assertEqual(server.read_stderr(), "")
+            # Only the version serve says at start.
+            self.assertRegex(server.read_stderr(), VERSION_LINE)
         finally:
             self.assertEqual(server.terminate(), 0, server.read_stderr())
             server.close()
@@ -897,7 +914,8 @@ class EnvironmentTest(unittest.TestCase):
         ]
         server = Server(env=unknown)
         try:
-            self.assertEqual(server.read_stderr().splitlines(), warnings)
+            self.assertEqual(server.read_stderr().splitlines(),
+                             warnings + [ANY_VERSION_LINE])
             health = run("health", "--addr", server.addr, env=unknown)
             self.assertEqual(health.returncode, 0, describe(health))
             self.assertEqual(health.stdout, "SERVING\n")

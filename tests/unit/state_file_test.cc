@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "fake/model/version.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
 #include "gmock/gmock.h"
@@ -185,7 +186,7 @@ INSTANTIATE_TEST_SUITE_P(
         Damage{"AScenarioNotAState", "version: 1\ncustomers: []\n",
                "1:1: format: missing\nstate.yaml:1:1: namespaces: "
                "missing\nstate.yaml:2:1: customers: unknown key; expected one "
-               "of: format, version, namespaces, tokens"},
+               "of: format, version, fake_version, namespaces, tokens"},
         Damage{"WrongFormat",
                Replace("format: customer-fake-state", "format: something-else"),
                "2:9: format: \"something-else\" is not "
@@ -212,10 +213,49 @@ INSTANTIATE_TEST_SUITE_P(
         Damage{"NegativeSeed", Replace("seed: 5", "seed: -5"),
                "6:17: namespaces[0].ids.seed: must be an integer from 0 to "
                "18446744073709551615"},
+        Damage{"NoVersionWroteIt",
+               Replace("version: 1\nnamespaces",
+                       "version: 1\nfake_version: soon\nnamespaces"),
+               "4:15: fake_version: \"soon\" is not a version like 1.0.0"},
         // Inside the scenario text: line 13 of the file, column 26.
         Damage{"BadCustomerInState", Replace("ada@example.com", "not-an-email"),
                "13:26: namespaces[0].state.customers[0].email_address: "
                "INVALID_EMAIL_ADDRESS"}));
+
+TEST(StateFile, RecordsTheVersionThatWroteIt) {
+  EXPECT_THAT(
+      WriteState({}),
+      HasSubstr(absl::StrCat("\nfake_version: ", model::FakeVersion(), "\n")));
+}
+
+TEST(StateFile, ReadsFilesWithoutAVersionAndOfOlderVersions) {
+  EXPECT_TRUE(ParseState(kValid, "state.yaml").ok());  // before 1.0.0
+  absl::StatusOr<std::vector<SavedNamespace>> older =
+      ParseState(Replace("version: 1\nnamespaces",
+                         "version: 1\nfake_version: 0.1.0\nnamespaces"),
+                 "state.yaml");
+  ASSERT_TRUE(older.ok()) << older.status();
+  EXPECT_THAT(*older, SizeIs(1));
+}
+
+TEST(StateFile, ANewerVersionsFileIsRefusedNamingBothVersions) {
+  model::Version self = *model::ParseVersion(model::FakeVersion());
+  const std::string newer = absl::StrCat(self.major, ".", self.minor + 1, ".0");
+  // With a key this version does not know: the version is what is reported.
+  absl::StatusOr<std::vector<SavedNamespace>> parsed =
+      ParseState(Replace("version: 1\nnamespaces",
+                         absl::StrCat("version: 1\nfake_version: ", newer,
+                                      "\nsomething_new: true\nnamespaces")),
+                 "/state/state.yaml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(parsed.status().message(),
+            absl::StrCat("/state/state.yaml: written by customer-fake ", newer,
+                         ", newer than this customer-fake ",
+                         model::FakeVersion(), "; run customer-fake ", newer,
+                         " or later, or move the file away to start from the "
+                         "scenario"));
+}
 
 TEST(StateFile, ADuplicateNamespaceIsRefused) {
   std::string text = WriteState(TwoNamespaces());
