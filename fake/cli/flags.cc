@@ -47,6 +47,7 @@ absl::string_view Placeholder(absl::string_view flag_name) {
       {"tls_host", "NAME"},
       {"state_file", "FILE"},
       {"state_interval", "DURATION"},
+      {"shutdown_grace", "DURATION"},
       {"log_format", "text|json"},
       {"log_level", "LEVEL"},
       {"addr", "HOST:PORT"},

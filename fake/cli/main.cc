@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <future>
 #include <initializer_list>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -79,6 +82,9 @@ ABSL_FLAG(std::string, state_file, "",
           "state changes and on shutdown");
 ABSL_FLAG(std::string, state_interval, "1s",
           "how often the state file is written while the state changes");
+ABSL_FLAG(std::string, shutdown_grace, "5s",
+          "after SIGTERM or SIGINT, how long calls in flight may finish; "
+          "those still running then end with UNAVAILABLE");
 ABSL_FLAG(int64_t, max_namespaces, 1000, "most namespaces held at once");
 ABSL_FLAG(int64_t, journal_entries, 10000,
           "call journal entries kept per namespace, oldest dropped first");
@@ -205,6 +211,7 @@ const FlagList& ServerFlags() {
                                           "tls_host",
                                           "state_file",
                                           "state_interval",
+                                          "shutdown_grace",
                                           "log_format",
                                           "log_level",
                                           "max_namespaces",
@@ -690,6 +697,15 @@ int Serve() {
   if (!tls_trust.ok()) {
     return Fail(std::string(tls_trust.status().message()), kExitBadUsage);
   }
+  absl::Duration grace;
+  if (!absl::ParseDuration(absl::GetFlag(FLAGS_shutdown_grace), &grace) ||
+      grace < absl::ZeroDuration()) {
+    return Fail(
+        absl::StrCat("bad value \"", absl::GetFlag(FLAGS_shutdown_grace),
+                     "\" for ", FlagRef("shutdown_grace"),
+                     ": use a duration like 5s or 0s"),
+        kExitBadUsage);
+  }
   // Blocked before gRPC starts its threads, so only sigwait sees them.
   sigset_t signals;
   sigemptyset(&signals);
@@ -740,11 +756,29 @@ int Serve() {
   int signal = 0;
   sigwait(&signals, &signal);
   std::cerr << "customer-fake: " << (signal == SIGTERM ? "SIGTERM" : "SIGINT")
-            << ", finishing calls in flight" << std::endl;
-  (*fake)->Shutdown(absl::Seconds(5));
-  (*fake)->Wait();
-  // Shutdown logged a failed last write of the state file.
-  return (*fake)->SaveState().ok() ? 0 : 1;
+            << ", finishing calls in flight (up to "
+            << absl::FormatDuration(grace) << "; a second signal exits at once)"
+            << std::endl;
+  std::promise<int> stopped;
+  std::thread stopper([&] {
+    (*fake)->Shutdown(grace);
+    (*fake)->Wait();
+    // Shutdown logged a failed last write of the state file.
+    stopped.set_value((*fake)->SaveState().ok() ? 0 : 1);
+  });
+  std::future<int> code = stopped.get_future();
+  // Polled, since sigwait cannot also wait for the thread.
+  const timespec poll = {0, 50 * 1000 * 1000};
+  while (code.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    if (sigtimedwait(&signals, nullptr, &poll) > 0) {
+      // The state file is replaced whole or not at all, so it is never left
+      // half-written; what changed since its last write is lost.
+      std::cerr << "customer-fake: second signal, exiting now" << std::endl;
+      std::_Exit(1);
+    }
+  }
+  stopper.join();
+  return code.get();
 }
 
 }  // namespace

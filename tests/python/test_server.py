@@ -3,11 +3,13 @@
 import signal
 import subprocess
 import time
+import unittest
 
 import grpc
 from google.protobuf import descriptor_pb2
 
-from fake_process import (CALL_TIMEOUT, FakeTestCase, bearer, call, control_pb2,
+from fake_process import (CALL_TIMEOUT, FakeProcess, FakeTestCase, bearer, call, connect,
+                          control_pb2,
                           control_pb2_grpc, customer_pb2, customer_pb2_grpc, health_pb2,
                           health_pb2_grpc, reflection_pb2, reflection_pb2_grpc)
 
@@ -63,10 +65,74 @@ class ShutdownTest(FakeTestCase):
                 pass
 
 
+class GraceAndRestartTest(unittest.TestCase):
+    """--shutdown-grace, a second signal, and a restart on the same port."""
+
+    HANG = ("{id: hang, method: GetCustomer, action: {hang: true}}")
+
+    def start(self, *args):
+        fake = FakeProcess(*args)
+        self.addCleanup(lambda: fake.proc.poll() is None and fake.stop())
+        channel = connect(fake.address)
+        self.addCleanup(channel.close)
+        call(control_pb2_grpc.ControlServiceStub(channel), "AddFaultRule",
+             control_pb2.AddFaultRuleRequest(yaml=self.HANG))
+        held = customer_pb2_grpc.CustomerServiceStub(channel).GetCustomer.future(
+            customer_pb2.GetCustomerRequest(id="held"), metadata=bearer("t"),
+            timeout=60)
+        time.sleep(0.3)  # the call reaches the rule
+        return fake, held
+
+    def test_held_calls_end_unavailable_when_the_grace_runs_out(self):
+        fake, held = self.start("--shutdown-grace", "1s")
+        sigterm = time.monotonic()
+        fake.proc.send_signal(signal.SIGTERM)
+        with self.assertRaises(grpc.RpcError) as ended:
+            held.result(timeout=10)
+        self.assertEqual(ended.exception.code(), grpc.StatusCode.UNAVAILABLE)
+        self.assertEqual(fake.proc.wait(timeout=10), 0, fake.stderr())
+        self.assertGreaterEqual(time.monotonic() - sigterm, 0.9)
+        self.assertIn("SIGTERM, finishing calls in flight (up to 1s; a second "
+                      "signal exits at once)", fake.stderr())
+
+    def test_a_second_signal_exits_at_once(self):
+        fake, held = self.start("--shutdown-grace", "60s")
+        fake.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        self.assertIsNone(fake.proc.poll(), "exited before the grace ran out")
+        second = time.monotonic()
+        fake.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(fake.proc.wait(timeout=10), 1, fake.stderr())
+        self.assertLess(time.monotonic() - second, 2.0)
+        self.assertIn("customer-fake: second signal, exiting now", fake.stderr())
+        with self.assertRaises(grpc.RpcError):
+            held.result(timeout=10)
+
+    def test_a_bad_grace_is_bad_usage(self):
+        result = subprocess.run(
+            [FakeProcess.binary(), "serve", "--listen", "127.0.0.1:0",
+             "--shutdown-grace", "soon"], capture_output=True, text=True,
+            timeout=CALL_TIMEOUT)
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr, 'customer-fake: bad value "soon" for '
+                         '--shutdown-grace: use a duration like 5s or 0s\n')
+
+    def test_a_restart_on_the_same_port_right_after_exit_listens(self):
+        first = FakeProcess()
+        port = first.address.rsplit(":", 1)[1]
+        channel = connect(first.address)  # a client connected at exit
+        channel.close()
+        self.assertEqual(first.stop(), 0, first.stderr())
+        for _ in range(3):
+            again = FakeProcess("--listen", f"127.0.0.1:{port}")
+            self.assertEqual(again.address, f"127.0.0.1:{port}")
+            self.assertEqual(again.stop(), 0, again.stderr())
+
+
 class ShutdownInFlightTest(FakeTestCase):
     """SIGTERM while 64 calls wait in fault rules: 32 delayed by 2 s, 32 hanging."""
 
-    GRACE = 5.0  # seconds `serve` gives calls in flight after SIGTERM (main.cc)
+    GRACE = 5.0  # seconds `serve` gives calls in flight after SIGTERM (--shutdown-grace)
     DELAYED = 32
     HANGING = 32
     NAMESPACE = [("x-fake-namespace", "shutdown")]
