@@ -205,12 +205,12 @@ absl::Status Fake::Impl::OpenStateFile(const FakeOptions& options) {
   if (absl::Status restored = state->Restore(&state_restored); !restored.ok()) {
     return restored;
   }
-  // A first start writes the file at once: a path that cannot be written
-  // fails now, not at the first change.
-  if (!state_restored) {
-    if (absl::Status saved = state->Save(); !saved.ok()) {
-      return absl::FailedPreconditionError(saved.message());
-    }
+  // The file is written at once, before any call: a path that cannot be
+  // written fails now, not at the first change; and after a restore it
+  // reserves ids ahead again (StateKeeper), so a crash before the next
+  // write cannot hand out the ids this run answers a second time.
+  if (absl::Status saved = state->Save(); !saved.ok()) {
+    return absl::FailedPreconditionError(saved.message());
   }
   return absl::OkStatus();
 }

@@ -165,9 +165,6 @@ absl::Status StateKeeper::Restore(bool* restored) {
   }
   core_.access_tokens().Restore(issued);
   *restored = true;
-  absl::MutexLock lock(&save_mu_);
-  saved_ = CurrentRevisions();
-  saved_once_ = true;
   return absl::OkStatus();
 }
 

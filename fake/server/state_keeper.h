@@ -38,7 +38,7 @@ class StateKeeper {
   // was a file. A file that cannot be read or used is an error (the server
   // must not start empty in its place): FAILED_PRECONDITION when unreadable,
   // INVALID_ARGUMENT naming every problem when corrupt, or the first limit
-  // it is over.
+  // it is over. The next Save writes, whatever changed.
   absl::Status Restore(bool* restored);
   // Writes the file every `interval` while the state changes.
   void Start();
