@@ -48,6 +48,7 @@ absl::string_view Placeholder(absl::string_view flag_name) {
       {"state_file", "FILE"},
       {"state_interval", "DURATION"},
       {"shutdown_grace", "DURATION"},
+      {"state_sync", "periodic|always"},
       {"log_format", "text|json"},
       {"log_level", "LEVEL"},
       {"addr", "HOST:PORT"},

@@ -82,6 +82,10 @@ ABSL_FLAG(std::string, state_file, "",
           "state changes and on shutdown");
 ABSL_FLAG(std::string, state_interval, "1s",
           "how often the state file is written while the state changes");
+ABSL_FLAG(std::string, state_sync, "periodic",
+          "periodic (every --state-interval) or always: also after every "
+          "change, before its call is answered, so a crash loses nothing "
+          "acknowledged (each write holds the whole state)");
 ABSL_FLAG(std::string, shutdown_grace, "5s",
           "after SIGTERM or SIGINT, how long calls in flight may finish; "
           "those still running then end with UNAVAILABLE");
@@ -211,6 +215,7 @@ const FlagList& ServerFlags() {
                                           "tls_host",
                                           "state_file",
                                           "state_interval",
+                                          "state_sync",
                                           "shutdown_grace",
                                           "log_format",
                                           "log_level",
@@ -539,6 +544,14 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
         absl::StrCat("bad value \"", absl::GetFlag(FLAGS_state_interval),
                      "\" for ", FlagRef("state_interval"),
                      ": use a positive duration like 1s or 500ms"));
+  }
+  if (const std::string sync = absl::GetFlag(FLAGS_state_sync);
+      sync == "always" || sync == "periodic") {
+    options.state_sync_always = sync == "always";
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad value \"", sync, "\" for ", FlagRef("state_sync"),
+                     ": use periodic or always"));
   }
   if (!customerfake::model::ParseLogFormat(absl::GetFlag(FLAGS_log_format),
                                            &options.log_format)) {

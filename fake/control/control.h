@@ -23,6 +23,8 @@ class Control {
  public:
   explicit Control(core::Core& core);
 
+  core::Core& core() { return core_; }
+
   // Back to the baseline, or to nothing with `empty`. With `to_start`, back
   // to the scenario the server started with, which becomes the namespace's
   // baseline again (undoing LoadScenario); INVALID_ARGUMENT with `empty`.

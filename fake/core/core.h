@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "fake/core/access_log.h"
@@ -52,6 +53,16 @@ class Core {
   // room for the rest of the response (page token, framing).
   size_t max_response_bytes() const { return max_response_bytes_; }
 
+  // Called after a call changed state, before it is answered: with
+  // `serve --state-sync always` it writes the state file. Set once, before
+  // serving.
+  void set_after_change(std::function<void()> hook) {
+    after_change_ = std::move(hook);
+  }
+  void Changed() {
+    if (after_change_) after_change_();
+  }
+
   // Calls accepted and not yet done (including delayed and hanging ones).
   int64_t in_flight() const { return in_flight_.load(); }
   void CallStarted() { in_flight_.fetch_add(1); }
@@ -68,6 +79,7 @@ class Core {
   AccessLog log_;
   state::NamespaceRegistry namespaces_;
   std::atomic<int64_t> in_flight_{0};
+  std::function<void()> after_change_;
 };
 
 }  // namespace customerfake::core

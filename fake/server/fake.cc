@@ -17,8 +17,8 @@
 #include "fake/scenario/scenario_writer.h"
 #include "fake/server/state_keeper.h"
 #include "fake/state/baseline.h"
-#include "fake/transport/api_service.h"
 #include "fake/tls/certificates.h"
+#include "fake/transport/api_service.h"
 #include "fake/transport/control_service.h"
 #include "fake/transport/oauth_endpoint.h"
 #include "fake/transport/parse_failure.h"
@@ -251,9 +251,9 @@ absl::Status Fake::Impl::StartGrpc(const FakeOptions& options, int* port,
   reflection = MakeReflection(*schema, std::move(api_names));
   api.push_back(reflection->v1());
   api.push_back(reflection->v1alpha());
-  server = StartServer(options.listen_address, Credentials(options.tls),
-                       options.max_message_bytes, api, port,
-                       connections.Option());
+  server =
+      StartServer(options.listen_address, Credentials(options.tls),
+                  options.max_message_bytes, api, port, connections.Option());
   if (server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address));
@@ -263,12 +263,12 @@ absl::Status Fake::Impl::StartGrpc(const FakeOptions& options, int* port,
   // or behind --control-token.
   control_reflection = MakeReflection(
       *schema, {transport::cv1::ControlService::service_full_name()});
-  control_server = StartServer(
-      options.control_listen_address, grpc::InsecureServerCredentials(),
-      options.max_message_bytes,
-      {control_service.get(), control_reflection->v1(),
-       control_reflection->v1alpha()},
-      control_port);
+  control_server =
+      StartServer(options.control_listen_address,
+                  grpc::InsecureServerCredentials(), options.max_message_bytes,
+                  {control_service.get(), control_reflection->v1(),
+                   control_reflection->v1alpha()},
+                  control_port);
   if (control_server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.control_listen_address));
@@ -310,6 +310,10 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   if (!options.state_file.empty()) {
     if (absl::Status opened = impl->OpenStateFile(options); !opened.ok()) {
       return opened;
+    }
+    if (options.state_sync_always) {
+      impl->core->set_after_change(
+          [keeper = impl->state.get()] { keeper->SaveAndLog(); });
     }
   }
   impl->control = std::make_unique<control::Control>(*impl->core);

@@ -77,6 +77,10 @@ struct FakeOptions {
   // `state_interval` while the state changes and at Shutdown.
   std::string state_file;
   absl::Duration state_interval = absl::Seconds(1);
+  // Also write the file after every change, before the call that made it is
+  // answered (file and folder synced), so a crash loses nothing
+  // acknowledged; each write holds the whole state.
+  bool state_sync_always = false;
 
   // Limits (docs/control.md#limits); the serve flags of the same names.
   size_t max_namespaces = 1000;

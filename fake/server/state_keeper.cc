@@ -173,19 +173,23 @@ void StateKeeper::Start() {
 }
 
 void StateKeeper::Run() {
-  std::string last_error;  // logged once, not every interval
   absl::MutexLock lock(&mu_);
   while (!stopping_) {
     mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval_);
     if (stopping_) break;
     mu_.Unlock();
-    absl::Status saved = Save();
-    if (!saved.ok() && saved.message() != last_error) {
-      core_.log().Error(saved.message());
-    }
-    last_error = std::string(saved.message());
+    SaveAndLog();
     mu_.Lock();
   }
+}
+
+void StateKeeper::SaveAndLog() {
+  absl::Status saved = Save();
+  absl::MutexLock lock(&log_mu_);
+  if (!saved.ok() && saved.message() != last_error_) {
+    core_.log().Error(saved.message());
+  }
+  last_error_ = std::string(saved.message());
 }
 
 absl::Status StateKeeper::Stop() {

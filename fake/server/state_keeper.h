@@ -47,6 +47,9 @@ class StateKeeper {
   // Writes the state now if it changed since the last write (or the last
   // write reserved ids ahead and this is the one after Stop).
   absl::Status Save();
+  // Save, logging a failure once until the next success (a full disk is
+  // not logged at every write).
+  void SaveAndLog();
 
   // How far ahead of each id sequence a write while running records it:
   // more customers than a namespace creates between two writes.
@@ -75,6 +78,8 @@ class StateKeeper {
   bool saved_once_ ABSL_GUARDED_BY(save_mu_) = false;
   // Whether the last write recorded the sequences kIdReserve ahead.
   bool saved_reserved_ ABSL_GUARDED_BY(save_mu_) = false;
+  absl::Mutex log_mu_;
+  std::string last_error_ ABSL_GUARDED_BY(log_mu_);  // logged already
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

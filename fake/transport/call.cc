@@ -141,6 +141,7 @@ void CallReactor::RunHandler() {
                                core_.max_response_bytes()};
   served_ = handler_(ctx, *request_, response_.get());
   record_.applied = served_->ok() && wire_.method->writes;
+  if (record_.applied) core_.Changed();
 }
 
 bool CallReactor::BeginWait(const model::FaultAction& action) {

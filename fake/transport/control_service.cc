@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "fake/core/core.h"
 #include "fake/errors/errors.h"
 #include "fake/errors/grpc_status.h"
 #include "fake/model/names.h"
@@ -145,6 +146,8 @@ grpc::ServerUnaryReactor* ControlService::Answer(
         "control calls need the right x-fake-control-token metadata");
   } else {
     status = body(NamespaceOf(*context));
+    // Reads change nothing, and the state file skips an unchanged state.
+    if (status.ok()) control_.core().Changed();
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(errors::ToGrpcStatus(status, kControlDomain));

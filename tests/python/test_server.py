@@ -117,6 +117,15 @@ class GraceAndRestartTest(unittest.TestCase):
         self.assertEqual(result.stderr, 'customer-fake: bad value "soon" for '
                          '--shutdown-grace: use a duration like 5s or 0s\n')
 
+    def test_a_bad_state_sync_is_bad_usage(self):
+        result = subprocess.run(
+            [FakeProcess.binary(), "serve", "--listen", "127.0.0.1:0",
+             "--state-sync", "sometimes"], capture_output=True, text=True,
+            timeout=CALL_TIMEOUT)
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr, 'customer-fake: bad value "sometimes" '
+                         'for --state-sync: use periodic or always\n')
+
     def test_a_restart_on_the_same_port_right_after_exit_listens(self):
         first = FakeProcess()
         port = first.address.rsplit(":", 1)[1]
