@@ -108,23 +108,18 @@ class GraceAndRestartTest(unittest.TestCase):
         with self.assertRaises(grpc.RpcError):
             held.result(timeout=10)
 
-    def test_a_bad_grace_is_bad_usage(self):
-        result = subprocess.run(
-            [FakeProcess.binary(), "serve", "--listen", "127.0.0.1:0",
-             "--shutdown-grace", "soon"], capture_output=True, text=True,
-            timeout=CALL_TIMEOUT)
-        self.assertEqual(result.returncode, 2)
-        self.assertEqual(result.stderr, 'customer-fake: bad value "soon" for '
-                         '--shutdown-grace: use a duration like 5s or 0s\n')
-
-    def test_a_bad_state_sync_is_bad_usage(self):
-        result = subprocess.run(
-            [FakeProcess.binary(), "serve", "--listen", "127.0.0.1:0",
-             "--state-sync", "sometimes"], capture_output=True, text=True,
-            timeout=CALL_TIMEOUT)
-        self.assertEqual(result.returncode, 2)
-        self.assertEqual(result.stderr, 'customer-fake: bad value "sometimes" '
-                         'for --state-sync: use periodic or always\n')
+    def test_bad_values_are_bad_usage(self):
+        for flag, value, use in [
+                ("--shutdown-grace", "soon", "use a duration like 5s or 0s"),
+                ("--state-sync", "sometimes", "use periodic or always")]:
+            with self.subTest(flag=flag):
+                result = subprocess.run(
+                    [FakeProcess.binary(), "serve", "--listen", "127.0.0.1:0",
+                     flag, value], capture_output=True, text=True,
+                    timeout=CALL_TIMEOUT)
+                self.assertEqual(result.returncode, 2)
+                self.assertEqual(result.stderr, f'customer-fake: bad value '
+                                 f'"{value}" for {flag}: {use}\n')
 
     def test_a_restart_on_the_same_port_right_after_exit_listens(self):
         first = FakeProcess()
