@@ -18,6 +18,7 @@
 #include "customerfake/control/v1/control.pb.h"
 #include "fake/errors/errors.h"
 #include "fake/faults/rule_set.h"
+#include "fake/model/fault_rule.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
 #include "fuzz/fuzz_check.h"
@@ -28,6 +29,7 @@ namespace {
 namespace sc = customerfake::scenario;
 namespace errors = customerfake::errors;
 namespace faults = customerfake::faults;
+namespace model = customerfake::model;
 
 void CheckRule(absl::string_view yaml) {
   absl::StatusOr<customerfake::model::FaultRule> rule =
