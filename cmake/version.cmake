@@ -12,8 +12,11 @@ if(customer_fake_commit STREQUAL "" AND GIT_FOUND)
     OUTPUT_VARIABLE customer_fake_commit OUTPUT_STRIP_TRAILING_WHITESPACE
     RESULT_VARIABLE git_result ERROR_QUIET)
   if(git_result EQUAL 0)
-    # HEAD, and the branch it names, as configure dependencies.
-    foreach(ref HEAD packed-refs)
+    # HEAD, the branch it names and packed-refs, as configure dependencies.
+    execute_process(COMMAND "${GIT_EXECUTABLE}" symbolic-ref -q HEAD
+      WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
+      OUTPUT_VARIABLE branch OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+    foreach(ref HEAD packed-refs ${branch})
       execute_process(COMMAND "${GIT_EXECUTABLE}" rev-parse --git-path ${ref}
         WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
         OUTPUT_VARIABLE path OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
@@ -24,18 +27,6 @@ if(customer_fake_commit STREQUAL "" AND GIT_FOUND)
         endif()
       endif()
     endforeach()
-    execute_process(COMMAND "${GIT_EXECUTABLE}" symbolic-ref -q HEAD
-      WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
-      OUTPUT_VARIABLE branch OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-    if(branch)
-      execute_process(COMMAND "${GIT_EXECUTABLE}" rev-parse --git-path "${branch}"
-        WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
-        OUTPUT_VARIABLE path OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-      get_filename_component(path "${path}" ABSOLUTE BASE_DIR "${PROJECT_SOURCE_DIR}")
-      if(EXISTS "${path}")
-        set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${path}")
-      endif()
-    endif()
   else()
     set(customer_fake_commit "")
   endif()
