@@ -6,7 +6,15 @@
 // server (from /proc) and of this client.
 //
 //   bench-load --target 127.0.0.1:PORT --workload get --inflight 16
+//
+// With --wire_protos DIR, GetCustomer goes through grpc::GenericStub with
+// messages built from the .proto files in DIR (protobuf's Importer and
+// DynamicMessage), so it can load a fake serving an integrator's protos
+// (serve --protos DIR), whose field numbers the generated stubs do not know.
+#include <google/protobuf/compiler/importer.h>
+#include <google/protobuf/dynamic_message.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
 
@@ -22,6 +30,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "bench/common.h"
 #include "moia/trip/customer/v1/customer.grpc.pb.h"
 
@@ -38,11 +47,84 @@ ABSL_FLAG(int, namespaces, 0,
           "no header");
 ABSL_FLAG(int, server_pid, 0, "the server's pid, for its CPU time");
 ABSL_FLAG(std::string, label, "", "copied into the RESULT line");
+ABSL_FLAG(std::string, wire_protos, "",
+          "encode the calls with moia/trip/customer/v1/customer.proto from "
+          "this folder (imports: the folder, then /usr/include) and send them "
+          "through the generic stub; --workload get only");
 
 namespace customerfake::bench {
 namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
+namespace pb = ::google::protobuf;
+using GenericStub = grpc::TemplatedGenericStub<pb::Message, pb::Message>;
+
+constexpr char kService[] = "/moia.trip.customer.v1.CustomerService/";
+
+// The API's messages as the .proto files of --wire_protos declare them.
+class WireSchema {
+ public:
+  // Null, with the importer's errors on stderr, when the files do not load.
+  static std::unique_ptr<WireSchema> Load(const std::string& dir) {
+    auto schema = std::unique_ptr<WireSchema>(new WireSchema(dir));
+    const pb::FileDescriptor* file =
+        schema->importer_.Import("moia/trip/customer/v1/customer.proto");
+    if (file == nullptr) return nullptr;
+    schema->get_request_ = file->FindMessageTypeByName("GetCustomerRequest");
+    schema->get_response_ = file->FindMessageTypeByName("GetCustomerResponse");
+    schema->list_request_ = file->FindMessageTypeByName("ListCustomersRequest");
+    schema->list_response_ =
+        file->FindMessageTypeByName("ListCustomersResponse");
+    if (schema->get_request_ == nullptr || schema->get_response_ == nullptr ||
+        schema->list_request_ == nullptr || schema->list_response_ == nullptr) {
+      std::cerr << "bench-load: " << dir
+                << ": Get/ListCustomers messages missing\n";
+      return nullptr;
+    }
+    return schema;
+  }
+
+  std::unique_ptr<pb::Message> New(const pb::Descriptor* type) {
+    return std::unique_ptr<pb::Message>(factory_.GetPrototype(type)->New());
+  }
+  // Sets a field by name; false when the message has no such field.
+  static bool Set(pb::Message& message, const std::string& field,
+                  const std::string& value) {
+    const pb::FieldDescriptor* f =
+        message.GetDescriptor()->FindFieldByName(field);
+    if (f == nullptr) return false;
+    if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT32) {
+      message.GetReflection()->SetInt32(&message, f, std::stoi(value));
+    } else {
+      message.GetReflection()->SetString(&message, f, value);
+    }
+    return true;
+  }
+
+  const pb::Descriptor* get_request_ = nullptr;
+  const pb::Descriptor* get_response_ = nullptr;
+  const pb::Descriptor* list_request_ = nullptr;
+  const pb::Descriptor* list_response_ = nullptr;
+
+ private:
+  class Errors : public pb::compiler::MultiFileErrorCollector {
+   public:
+    void AddError(const std::string& file, int line, int column,
+                  const std::string& message) override {
+      std::cerr << "bench-load: " << file << ":" << line + 1 << ":"
+                << column + 1 << ": " << message << "\n";
+    }
+  };
+  explicit WireSchema(const std::string& dir) : importer_(&tree_, &errors_) {
+    tree_.MapPath("", dir);
+    tree_.MapPath("", "/usr/include");
+  }
+
+  pb::compiler::DiskSourceTree tree_;
+  Errors errors_;
+  pb::compiler::Importer importer_;
+  pb::DynamicMessageFactory factory_;
+};
 
 enum Op { kGet, kList, kCreate, kAddFlag, kOps };
 constexpr const char* kOpNames[kOps] = {"get", "list", "create", "addflag"};
@@ -56,6 +138,7 @@ struct Plan {
   int workload = -1;  // an Op, or -1 for the mix
   std::vector<std::string> ids;
   std::vector<std::string> namespaces;
+  WireSchema* wire = nullptr;  // set: GetCustomer through the generic stub
   int64_t measure_start = 0;
   int64_t measure_end = 0;
 
@@ -68,8 +151,14 @@ struct Plan {
 // the last thing a method does, since its callback may run at once.
 class Slot {
  public:
-  Slot(Plan& plan, v1::CustomerService::Stub& stub, int index)
-      : plan_(plan), stub_(stub), index_(index) {}
+  Slot(Plan& plan, v1::CustomerService::Stub& stub, GenericStub& generic,
+       int index)
+      : plan_(plan), stub_(stub), generic_(generic), index_(index) {
+    if (plan_.wire != nullptr) {
+      wire_get_ = plan_.wire->New(plan_.wire->get_request_);
+      wire_get_out_ = plan_.wire->New(plan_.wire->get_response_);
+    }
+  }
 
   void Issue() {
     context_ = std::make_unique<grpc::ClientContext>();
@@ -90,6 +179,13 @@ class Slot {
     started_ = NowNs();
     switch (op_) {
       case kGet:
+        if (wire_get_ != nullptr) {
+          WireSchema::Set(*wire_get_, "id", id);
+          generic_.UnaryCall(
+              context_.get(), absl::StrCat(kService, "GetCustomer"),
+              grpc::StubOptions(), wire_get_.get(), wire_get_out_.get(), done);
+          break;
+        }
         get_.set_id(id);
         stub_.async()->GetCustomer(context_.get(), &get_, &get_out_, done);
         break;
@@ -148,6 +244,7 @@ class Slot {
 
   Plan& plan_;
   v1::CustomerService::Stub& stub_;
+  GenericStub& generic_;
   const int index_;
   uint64_t n_ = 0;
   Op op_ = kGet;
@@ -155,6 +252,8 @@ class Slot {
   std::unique_ptr<grpc::ClientContext> context_;
   v1::GetCustomerRequest get_;
   v1::GetCustomerResponse get_out_;
+  std::unique_ptr<pb::Message> wire_get_;
+  std::unique_ptr<pb::Message> wire_get_out_;
   v1::ListCustomersRequest list_;
   v1::ListCustomersResponse list_out_;
   v1::CreateCustomerRequest create_;
@@ -191,6 +290,46 @@ std::vector<std::string> FetchIds(v1::CustomerService::Stub& stub) {
   return ids;
 }
 
+// The same through the generic stub and the --wire_protos messages.
+std::vector<std::string> FetchIds(GenericStub& stub, WireSchema& wire) {
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer bench-token");
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  std::unique_ptr<pb::Message> request = wire.New(wire.list_request_);
+  std::unique_ptr<pb::Message> response = wire.New(wire.list_response_);
+  WireSchema::Set(*request, "page_size", "1000");
+  absl::Notification done;
+  grpc::Status status;
+  stub.UnaryCall(&context, absl::StrCat(kService, "ListCustomers"),
+                 grpc::StubOptions(), request.get(), response.get(),
+                 [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  std::vector<std::string> ids;
+  const pb::FieldDescriptor* customers =
+      wire.list_response_->FindFieldByName("customers");
+  const pb::Reflection* reflection = response->GetReflection();
+  for (int i = 0;
+       customers != nullptr && i < reflection->FieldSize(*response, customers);
+       ++i) {
+    const pb::Message& customer =
+        reflection->GetRepeatedMessage(*response, customers, i);
+    const pb::FieldDescriptor* id =
+        customer.GetDescriptor()->FindFieldByName("id");
+    if (id != nullptr) {
+      ids.push_back(customer.GetReflection()->GetString(customer, id));
+    }
+  }
+  if (!status.ok()) {
+    std::cerr << "bench-load: ListCustomers for ids failed: "
+              << status.error_message() << "\n";
+  }
+  return ids;
+}
+
 void SleepUntil(int64_t ns) {
   int64_t left = ns - NowNs();
   if (left > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(left));
@@ -211,7 +350,20 @@ int Run() {
     plan.namespaces.push_back(absl::StrCat("bench-ns-", i));
   }
 
+  std::unique_ptr<WireSchema> wire;
+  if (!absl::GetFlag(FLAGS_wire_protos).empty()) {
+    if (plan.workload != kGet) {
+      std::cerr << "bench-load: --wire_protos works with --workload get "
+                   "only\n";
+      return 2;
+    }
+    wire = WireSchema::Load(absl::GetFlag(FLAGS_wire_protos));
+    if (wire == nullptr) return 2;
+    plan.wire = wire.get();
+  }
+
   std::vector<std::unique_ptr<v1::CustomerService::Stub>> stubs;
+  std::vector<std::unique_ptr<GenericStub>> generic_stubs;
   for (int i = 0; i < channels; ++i) {
     grpc::ChannelArguments args;
     // Own subchannel, so own TCP connection, per channel.
@@ -225,8 +377,10 @@ int Run() {
       return 1;
     }
     stubs.push_back(v1::CustomerService::NewStub(channel));
+    generic_stubs.push_back(std::make_unique<GenericStub>(channel));
   }
-  plan.ids = FetchIds(*stubs[0]);
+  plan.ids = wire != nullptr ? FetchIds(*generic_stubs[0], *wire)
+                             : FetchIds(*stubs[0]);
   if (plan.ids.empty())
     plan.ids.push_back("7ba438cc-4724-4be1-8c59-f82558f4fde8");
 
@@ -237,7 +391,8 @@ int Run() {
   plan.measure_end = plan.measure_start + static_cast<int64_t>(duration * 1e9);
   std::vector<std::unique_ptr<Slot>> slots;
   for (int i = 0; i < inflight; ++i) {
-    slots.push_back(std::make_unique<Slot>(plan, *stubs[i % channels], i));
+    slots.push_back(std::make_unique<Slot>(plan, *stubs[i % channels],
+                                           *generic_stubs[i % channels], i));
   }
   {
     absl::MutexLock lock(&plan.mu);

@@ -7,6 +7,11 @@ import re
 import statistics
 import subprocess
 
+# Labels of the --protos row (run_bench.protos_points): `serve` loaded in the
+# bundled and in the official wire format, both through a generic stub.
+SERVE_BUNDLED = "serve, bundled protos"
+SERVE_OFFICIAL = "serve --protos (official)"
+
 LOAD_COLUMNS = ["label", "workload", "inflight", "channels", "namespaces",
                 "duration_s", "calls", "calls_per_s", "x_bare", "p50_us",
                 "p99_us", "p999_us", "mean_us", "p50_x_bare", "errors",
@@ -203,6 +208,16 @@ def targets(cfg, load, rounds, startup, scale):
             rows.append((f"the journal costs ≤ 10 % ({workload})",
                          "with against without: " + text,
                          _verdict(cost <= 0.10 if cost is not None else None)))
+        r = ratio(SERVE_OFFICIAL, SERVE_BUNDLED, "get")
+        spread = ""
+        if rounds and r:
+            values = _round_ratios(rounds, SERVE_OFFICIAL, SERVE_BUNDLED, "get")
+            spread = f"; rounds {min(values):.2f}…{max(values):.2f}×"
+        rows.append(("GetCustomer with --protos ≥ 0.9× without",
+                     f"{r:.2f}× ({how}; `serve --log-level off` with "
+                     "tests/official_protos against the bundled protos, each "
+                     f"loaded in its own wire format{spread})" if r else "–",
+                     _verdict(r >= 0.9 if r else None)))
     if startup:
         s = _startup(startup, "customer-fake, default")
         b = _startup(startup, "bare server")

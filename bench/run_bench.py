@@ -24,6 +24,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The wire formats of the --protos row: the fake's own .proto files, and a
+# set laid out as MOIA's official ones (other field numbers, same names).
+BUNDLED_PROTOS = os.path.join(REPO, "protos")
+OFFICIAL_PROTOS = os.path.join(REPO, "tests", "official_protos")
 
 
 class Config:
@@ -128,17 +132,20 @@ def start_servers(bins, fake_bin, files):
         "customer-fake serve": [fake_bin, "serve", "--listen", "127.0.0.1:0",
                                 "--scenario", files["bench"],
                                 "--log-level", "off"],
+        "customer-fake serve --protos": [
+            fake_bin, "serve", "--listen", "127.0.0.1:0", "--scenario",
+            files["bench"], "--log-level", "off", "--protos", OFFICIAL_PROTOS],
     }
     servers = {}
     for name, argv in specs.items():
-        if name != "customer-fake serve":
+        if not name.startswith("customer-fake serve"):
             argv = argv + ["--listen", "127.0.0.1:0"]
         servers[name] = Server(name, argv)
     return servers
 
 
 def load_point(bins, server, cfg, workload, inflight, namespaces=0,
-               label=None, duration=None, warmup=None):
+               label=None, duration=None, warmup=None, wire_protos=None):
     argv = [os.path.join(bins, "bench-load"), "--target", server.address,
             "--workload", workload, "--inflight", str(inflight),
             "--duration", str(duration or cfg.duration),
@@ -146,6 +153,8 @@ def load_point(bins, server, cfg, workload, inflight, namespaces=0,
             "--server_pid", str(server.proc.pid),
             "--namespaces", str(namespaces),
             "--label", label or server.name]
+    if wire_protos:
+        argv += ["--wire_protos", wire_protos]
     r = run(argv, timeout=120)[0]
     log(f"{r['label']:<24} {workload:<8} {inflight:>3} in flight: "
         f"{r['calls_per_s']:>8.0f} calls/s  p50 {r['p50_us']:>7.0f} us  "
@@ -178,7 +187,19 @@ def run_load(bins, servers, cfg):
             points.append(load_point(bins, servers[name], cfg, "get", 16))
     points.append(load_point(bins, servers["customer-fake serve"], cfg, "get",
                              16))
+    points += protos_points(bins, servers, cfg)
     return points
+
+
+def protos_points(bins, servers, cfg, **kwargs):
+    """GetCustomer of `serve` without and with --protos, each loaded in its
+    own wire format through the same generic-stub client."""
+    return [load_point(bins, servers["customer-fake serve"], cfg, "get", 16,
+                       label=report.SERVE_BUNDLED, wire_protos=BUNDLED_PROTOS,
+                       **kwargs),
+            load_point(bins, servers["customer-fake serve --protos"], cfg,
+                       "get", 16, label=report.SERVE_OFFICIAL,
+                       wire_protos=OFFICIAL_PROTOS, **kwargs)]
 
 
 def run_target_rounds(bins, servers, cfg):
@@ -197,6 +218,11 @@ def run_target_rounds(bins, servers, cfg):
                                warmup=cfg.round_warmup)
                 r["round"] = round_no + 1
                 rounds.append(r)
+        for r in protos_points(bins, servers, cfg,
+                               duration=cfg.round_duration,
+                               warmup=cfg.round_warmup):
+            r["round"] = round_no + 1
+            rounds.append(r)
     return rounds
 
 
