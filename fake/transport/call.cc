@@ -34,6 +34,17 @@ absl::Status FaultStatus(const model::FaultAction& action) {
   return status;
 }
 
+// Whether the call came over TLS: gRPC names the channel's security in its
+// auth context ("ssl", or "insecure" for plaintext).
+bool IsTls(const grpc::CallbackServerContext& context) {
+  for (const grpc::string_ref& type :
+       context.auth_context()->FindPropertyValues(
+           GRPC_TRANSPORT_SECURITY_TYPE_PROPERTY_NAME)) {
+    if (type == "ssl") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 CallReactor::CallReactor(core::Core& core, Connections& connections,
@@ -251,7 +262,8 @@ void CallReactor::Complete(absl::Status status, model::CallOutcome outcome) {
 
 void CallReactor::EndWithoutAnswer(bool close_connection) {
   // An in-process call has no connection of its own: its stream is reset.
-  if (close_connection && connections_.Close(context_->peer())) {
+  if (close_connection &&
+      connections_.Close(context_->peer(), !IsTls(*context_))) {
     if (Record(absl::UnavailableError("connection closed by a fault rule"),
                model::CallOutcome::kConnectionClosed)) {
       Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection closed"));

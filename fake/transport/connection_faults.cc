@@ -6,9 +6,9 @@
 #include <sys/socket.h>
 
 #include "absl/status/status.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 
 // ---- gRPC 1.51 internals (exported by libgrpc, not in its headers) ---------
 
@@ -146,7 +146,7 @@ void Connections::Accepted(int fd) {
   by_peer_[peer] = fd;
 }
 
-bool Connections::Close(const std::string& peer) {
+bool Connections::Close(const std::string& peer, bool send_goaway) {
   const std::string key = PeerKey(peer);
   absl::MutexLock lock(&mu_);
   auto it = by_peer_.find(key);
@@ -154,6 +154,15 @@ bool Connections::Close(const std::string& peer) {
   // shut it down only while it still has that peer. shutdown(), never
   // close(): gRPC owns the descriptor and closes it itself.
   if (it == by_peer_.end() || PeerOf(it->second) != key) return false;
+  if (send_goaway) {
+    // GOAWAY (RFC 9113 6.8) on stream 0: last stream id 2^31-1, so clients
+    // treat every call in flight as possibly processed and do not retry it
+    // transparently; error code NO_ERROR. Best effort: never blocks, and a
+    // full socket buffer just skips it.
+    static constexpr char kGoaway[17] = {0,    0,  8,  7,  0, 0, 0, 0, 0,
+                                         0x7f, -1, -1, -1, 0, 0, 0, 0};
+    send(it->second, kGoaway, sizeof(kGoaway), MSG_DONTWAIT | MSG_NOSIGNAL);
+  }
   return shutdown(it->second, SHUT_RDWR) == 0;
 }
 

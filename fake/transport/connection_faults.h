@@ -6,10 +6,18 @@
 // in gRPC's core with an error that carries no gRPC status, which its HTTP/2
 // transport sends as RST_STREAM (INTERNAL_ERROR). There is no API to close
 // one connection: Connections records each accepted socket through a socket
-// mutator (gRPC's hook for new sockets) and shuts the socket of a call's
-// peer down. Both rely on gRPC internals that Debian's libgrpc exports but
-// does not declare; they are written here against 1.51, the version the
-// project builds with.
+// mutator (gRPC's hook for new sockets), writes a GOAWAY frame to the
+// socket of a call's peer when it is plaintext, and shuts it down. Both rely
+// on gRPC internals that Debian's libgrpc exports but does not declare; they
+// are written here against 1.51, the version the project builds with.
+//
+// The GOAWAY is written beside gRPC's own writer, which is the one way to
+// send it without gRPC's private transport API; it goes out between two of
+// gRPC's writes (the kernel orders writes to one socket), so it is whole
+// unless gRPC was in the middle of a frame too large for the socket buffer,
+// in which case the client sees a broken frame just before the close
+// instead. Over TLS the bytes would break the record stream: the socket is
+// only shut down.
 #ifndef CUSTOMER_FAKE_TRANSPORT_CONNECTION_FAULTS_H_
 #define CUSTOMER_FAKE_TRANSPORT_CONNECTION_FAULTS_H_
 
@@ -42,10 +50,11 @@ class Connections {
   std::unique_ptr<grpc::ServerBuilderOption> Option();
 
   // Shuts down the socket of the connection a call came on (`peer`, as
-  // ServerContext::peer() names it: "ipv4:127.0.0.1:51234"). The client
-  // sees the connection drop, with every call in flight on it. False when
-  // there is no such socket (an in-process call).
-  bool Close(const std::string& peer);
+  // ServerContext::peer() names it: "ipv4:127.0.0.1:51234"), after a GOAWAY
+  // frame when `send_goaway` (plaintext connections only). The client sees
+  // the connection end, with every call in flight on it. False when there is
+  // no such socket (an in-process call).
+  bool Close(const std::string& peer, bool send_goaway);
 
   // Called by the socket mutator for each accepted socket.
   void Accepted(int fd);
