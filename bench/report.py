@@ -11,6 +11,9 @@ import subprocess
 # bundled and in the official wire format, both through a generic stub.
 SERVE_BUNDLED = "serve, bundled protos"
 SERVE_OFFICIAL = "serve --protos (official)"
+# The peer row: `serve` as scripts/run starts it, and @alenon/grpc-mock-server.
+SERVE_LOGGING = "customer-fake serve, log on"
+PEER = "@alenon/grpc-mock-server"
 
 LOAD_COLUMNS = ["label", "workload", "inflight", "channels", "namespaces",
                 "duration_s", "calls", "calls_per_s", "x_bare", "p50_us",
@@ -218,6 +221,15 @@ def targets(cfg, load, rounds, startup, scale):
                      "tests/official_protos against the bundled protos, each "
                      f"loaded in its own wire format{spread})" if r else "–",
                      _verdict(r >= 0.9 if r else None)))
+        r = ratio(SERVE_LOGGING, PEER, "get")
+        p = ratio(SERVE_LOGGING, PEER, "get", "p99_us")
+        if r and p:
+            rows.append((f"`serve` (default logging) ≥ 3× the calls/s of {PEER}"
+                         ", p99 ≤ ¼ of its p99",
+                         f"{r:.2f}× the calls/s, {p:.2f}× the p99 ({how}; "
+                         f"{rate(SERVE_LOGGING, 'get'):,.0f} vs "
+                         f"{rate(PEER, 'get'):,.0f} calls/s)",
+                         _verdict(r >= 3 and p <= 0.25)))
     if startup:
         s = _startup(startup, "customer-fake, default")
         b = _startup(startup, "bare server")

@@ -16,6 +16,7 @@ import platform
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -132,16 +133,39 @@ def start_servers(bins, fake_bin, files):
         "customer-fake serve": [fake_bin, "serve", "--listen", "127.0.0.1:0",
                                 "--scenario", files["bench"],
                                 "--log-level", "off"],
+        # As scripts/run starts it: one log line per call (to /dev/null here).
+        report.SERVE_LOGGING: [fake_bin, "serve", "--listen", "127.0.0.1:0",
+                               "--scenario", files["bench"]],
         "customer-fake serve --protos": [
             fake_bin, "serve", "--listen", "127.0.0.1:0", "--scenario",
             files["bench"], "--log-level", "off", "--protos", OFFICIAL_PROTOS],
     }
     servers = {}
     for name, argv in specs.items():
-        if not name.startswith("customer-fake serve"):
+        if not name.startswith("customer-fake serve") and \
+                name != report.SERVE_LOGGING:
             argv = argv + ["--listen", "127.0.0.1:0"]
         servers[name] = Server(name, argv)
+    peer = peer_argv()
+    if peer:
+        servers[report.PEER] = Server(report.PEER, peer)
     return servers
+
+
+def peer_argv():
+    """@alenon/grpc-mock-server (bench/peer), when scripts/bench installed
+    it; None, with a note, otherwise."""
+    peer_dir = os.path.join(REPO, "bench", "peer")
+    if not (shutil.which("node") and
+            os.path.isdir(os.path.join(peer_dir, "node_modules"))):
+        log("no peer row: bench/peer/node_modules is missing "
+            "(scripts/bench runs npm ci there)")
+        return None
+    with socket.socket() as s:  # it takes a port, not port 0
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return ["node", os.path.join(peer_dir, "mock_server.js"), BUNDLED_PROTOS,
+            str(port)]
 
 
 def load_point(bins, server, cfg, workload, inflight, namespaces=0,
@@ -188,7 +212,16 @@ def run_load(bins, servers, cfg):
     points.append(load_point(bins, servers["customer-fake serve"], cfg, "get",
                              16))
     points += protos_points(bins, servers, cfg)
+    points += peer_points(bins, servers, cfg)
     return points
+
+
+def peer_points(bins, servers, cfg, **kwargs):
+    """GetCustomer of `serve` with its default logging and of the peer."""
+    if report.PEER not in servers:
+        return []
+    return [load_point(bins, servers[name], cfg, "get", 16, **kwargs)
+            for name in [report.SERVE_LOGGING, report.PEER]]
 
 
 def protos_points(bins, servers, cfg, **kwargs):
@@ -218,9 +251,11 @@ def run_target_rounds(bins, servers, cfg):
                                warmup=cfg.round_warmup)
                 r["round"] = round_no + 1
                 rounds.append(r)
-        for r in protos_points(bins, servers, cfg,
-                               duration=cfg.round_duration,
-                               warmup=cfg.round_warmup):
+        for r in (protos_points(bins, servers, cfg,
+                                duration=cfg.round_duration,
+                                warmup=cfg.round_warmup) +
+                  peer_points(bins, servers, cfg, duration=cfg.round_duration,
+                              warmup=cfg.round_warmup)):
             r["round"] = round_no + 1
             rounds.append(r)
     return rounds
