@@ -411,6 +411,14 @@ def breakdown_table(scale):
                    "MakeBaseline s"], rows)
 
 
+def yaml_scan_table(scale):
+    rows = [[f"{s['customers']:,}", s["reader"], _fmt(s["seconds"], 2),
+             _fmt(s["mib_per_s"], 1)]
+            for s in scale if s["kind"] == "yaml_scan"]
+    return _table(["customers", "reader", "s (best of the runs)", "MiB/s"],
+                  rows)
+
+
 def write_all(out, info, cfg, load, rounds, startup, scale):
     load = _with_ratios(load)
     _write_csv(os.path.join(out, "results.csv"), load + rounds, LOAD_COLUMNS + ["round"])
@@ -459,7 +467,9 @@ def write_all(out, info, cfg, load, rounds, startup, scale):
                   "gRPC); it is how sizes that Fake::Start refuses are "
                   "measured. Start-mode figures over gRPC use the "
                   "in-process channel.", "", scale_table(scale), "",
-                  "### Where a load's time goes", "", breakdown_table(scale), ""]
+                  "### Where a load's time goes", "", breakdown_table(scale), "",
+                  "### The floor: reading the YAML at all (bench-yaml-scan)",
+                  "", yaml_scan_table(scale), ""]
     text = "\n".join(parts)
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write(text)

@@ -307,6 +307,14 @@ def run_scale(bins, files, cfg):
         log(f"scale {' '.join(args)}: load {r.get('load_s', '-')} s "
             f"{r.get('error', '')}")
         rows.append(r)
+    # The floor under a load of the big file: its bare YAML scan.
+    for r in run([os.path.join(bins, "bench-yaml-scan"), "--file",
+                  files["big"], "--runs", "1" if cfg.smoke else "3"],
+                 timeout=600):
+        r["customers"] = cfg.big
+        log(f"yaml scan of {cfg.big:,} customers, {r['reader']}: "
+            f"{r['seconds']:.2f} s")
+        rows.append(r)
     return rows
 
 
