@@ -159,8 +159,9 @@ bool Connections::Close(const std::string& peer, bool send_goaway) {
     // treat every call in flight as possibly processed and do not retry it
     // transparently; error code NO_ERROR. Best effort: never blocks, and a
     // full socket buffer just skips it.
-    static constexpr char kGoaway[17] = {0,    0,  8,  7,  0, 0, 0, 0, 0,
-                                         0x7f, -1, -1, -1, 0, 0, 0, 0};
+    static constexpr unsigned char kGoaway[17] = {
+        0,    0,    8,    7,    0, 0, 0, 0, 0,  // length 8, GOAWAY, stream 0
+        0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0};    // last stream id, NO_ERROR
     send(it->second, kGoaway, sizeof(kGoaway), MSG_DONTWAIT | MSG_NOSIGNAL);
   }
   return shutdown(it->second, SHUT_RDWR) == 0;
