@@ -316,7 +316,10 @@ const std::vector<Command>& Commands() {
       {"health",
        "customer-fake health [flags]",
        "Asks the fake at --addr whether it serves: exit 0 when SERVING (the "
-       "container's probe), 1 when it answers otherwise, 3 without an answer.",
+       "container's probe), 1 when it answers otherwise, 3 without an answer. "
+       "A state file the fake cannot write (a full disk, a read-only folder) "
+       "is shown on a second line, and with --json what failed and since "
+       "when; the fake still serves, so the exit code stays 0.",
        {"addr", "timeout", "json", "tls_ca", "tls_server_name",
         "tls_self_signed"}},
       {"conformance",
