@@ -1076,6 +1076,14 @@ class BadInputTest(unittest.TestCase):
         self.assert_bad_serve(["--journal-bytes", "0"],
                               "--journal-bytes must be at least 1, got 0")
 
+    def test_R76_max_concurrent_streams_out_of_range(self):
+        self.assert_bad_serve(["--max-concurrent-streams", "0"],
+                              "--max-concurrent-streams must be between 1 and "
+                              "2147483647, got 0")
+        self.assert_bad_serve(["--max-concurrent-streams", "2147483648"],
+                              "--max-concurrent-streams must be between 1 and "
+                              "2147483647, got 2147483648")
+
     def test_R65_max_namespaces_zero(self):
         self.assert_bad_serve(["--max-namespaces", "0"],
                               "--max-namespaces must be at least 1, got 0")
