@@ -419,9 +419,45 @@ def yaml_scan_table(scale):
                   rows)
 
 
-def write_all(out, info, cfg, load, rounds, startup, scale):
+def state_sync_table(sync):
+    """Per mode and calls in flight: calls/s and p99 of each round, their
+    medians, and the median of the per-round ratios to no state file."""
+    rows = []
+    labels = []
+    for r in sync:
+        if r["label"] not in labels:
+            labels.append(r["label"])
+    base = labels[0] if labels else None
+    for inflight in sorted({r["inflight"] for r in sync}):
+        for label in labels:
+            mine = [r for r in sync
+                    if r["label"] == label and r["inflight"] == inflight]
+            rates = [r["calls_per_s"] for r in mine]
+            p99s = [r["p99_us"] for r in mine]
+            ratios = []
+            for r in mine:
+                other = [b for b in sync if b["label"] == base
+                         and b["inflight"] == inflight
+                         and b["round"] == r["round"]]
+                if other and other[0]["calls_per_s"]:
+                    ratios.append(r["calls_per_s"] / other[0]["calls_per_s"])
+            rows.append([inflight, label,
+                         " / ".join(_fmt(v) for v in rates),
+                         _fmt(statistics.median(rates)),
+                         _fmt(statistics.median(ratios), 3) if ratios else "–",
+                         " / ".join(_fmt(v) for v in p99s),
+                         _fmt(statistics.median(p99s)),
+                         sum(r["errors"] for r in mine)])
+    return _table(["in flight", "serve", "calls/s per round",
+                   "median calls/s", "median × no state file",
+                   "p99 µs per round", "median p99 µs", "errors"], rows)
+
+
+def write_all(out, info, cfg, load, rounds, startup, scale, sync=()):
     load = _with_ratios(load)
     _write_csv(os.path.join(out, "results.csv"), load + rounds, LOAD_COLUMNS + ["round"])
+    _write_csv(os.path.join(out, "statesync.csv"), list(sync),
+               LOAD_COLUMNS + ["round"])
     _write_csv(os.path.join(out, "startup.csv"), startup)
     _write_csv(os.path.join(out, "scale.csv"), scale)
     parts = [
@@ -470,6 +506,20 @@ def write_all(out, info, cfg, load, rounds, startup, scale):
                   "### Where a load's time goes", "", breakdown_table(scale), "",
                   "### The floor: reading the YAML at all (bench-yaml-scan)",
                   "", yaml_scan_table(scale), ""]
+    if sync:
+        parts += ["## The state file's cost on CreateCustomer", "",
+                  "`customer-fake serve` without a state file, with the "
+                  "periodic default (written every `--state-interval`, 1 s) "
+                  "and with `--state-sync always` (written and synced, file "
+                  "and folder, before each answer). Each round runs the "
+                  "three in turn, each on a fresh server from the same "
+                  "1000-customer scenario and a fresh file "
+                  f"({info.get('statesync_fs', 'unknown')}); "
+                  f"{cfg.round_duration:g} s measured after "
+                  f"{cfg.round_warmup:g} s warm-up. Each write under "
+                  "`always` holds the whole state, so its cost grows with "
+                  "the customers a namespace holds.", "",
+                  state_sync_table(sync), ""]
     text = "\n".join(parts)
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write(text)

@@ -2,8 +2,10 @@
 """Runs every benchmark of bench/ and writes the results.
 
 Throughput and latency (bench-load against bench-bare-server and the fake),
-start-up (bench-startup), scale (bench-scale), then results.md, results.csv
-(load points), startup.csv, scale.csv and, when gnuplot is there, latency.png.
+start-up (bench-startup), scale (bench-scale), the state file's cost on
+CreateCustomer (statesync), then results.md, results.csv (load points),
+statesync.csv, startup.csv, scale.csv and, when gnuplot is there,
+latency.png.
 scripts/bench builds the programs and calls this; CI's smoke test calls it
 with --smoke on its own build. Prints figures; judges nothing but whether the
 programs ran.
@@ -50,6 +52,8 @@ class Config:
         self.big = 2000 if smoke else 100000       # the "100k" scenario
         self.huge = 5000 if smoke else 1000000     # the "1M" baseline
         self.repeats = 20 if smoke else 200
+        self.sync_rounds = 1 if smoke else 5
+        self.sync_inflights = [16] if smoke else [1, 16]
 
 
 class Server:
@@ -261,6 +265,59 @@ def run_target_rounds(bins, servers, cfg):
     return rounds
 
 
+# The state file's modes, as `serve` flags; {file} is the round's state file.
+STATE_SYNC_MODES = [
+    ("no state file", []),
+    ("state file, periodic (default)", ["--state-file", "{file}"]),
+    ("state file, --state-sync always",
+     ["--state-file", "{file}", "--state-sync", "always"]),
+]
+
+
+def run_state_sync(bins, fake_bin, files, cfg, out):
+    """CreateCustomer against `customer-fake serve` without a state file,
+    with one written every --state-interval (the default) and with one
+    written and synced before each answer (--state-sync always). Each round
+    runs the three in turn, each on a fresh server from the same scenario
+    and a fresh file, so they see the same state size and the same moment's
+    machine."""
+    folder = os.path.join(out, "statesync")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    rows = []
+    for round_no in range(cfg.sync_rounds):
+        for inflight in cfg.sync_inflights:
+            for n, (label, flags) in enumerate(STATE_SYNC_MODES):
+                path = os.path.join(folder, f"state-{n}.yaml")
+                if os.path.exists(path):
+                    os.remove(path)
+                server = Server(label, [
+                    fake_bin, "serve", "--listen", "127.0.0.1:0",
+                    "--scenario", files["bench"], "--log-level", "off"] +
+                    [flag.format(file=path) for flag in flags])
+                try:
+                    r = load_point(bins, server, cfg, "create", inflight,
+                                   duration=cfg.round_duration,
+                                   warmup=cfg.round_warmup)
+                finally:
+                    server.stop()
+                r["round"] = round_no + 1
+                rows.append(r)
+    return rows
+
+
+def filesystem_of(path):
+    """"ext4 on /dev/sda1": where the state files of run_state_sync live."""
+    done = subprocess.run(["df", "--output=fstype,source", path],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True)
+    lines = done.stdout.split("\n")
+    if done.returncode != 0 or len(lines) < 2 or not lines[1].split():
+        return "unknown"
+    fstype, source = lines[1].split()[:2]
+    return f"{fstype} on {source}"
+
+
 def run_startup(bins, fake_bin, files, cfg):
     startup = os.path.join(bins, "bench-startup")
     default = os.path.join(REPO, "scenarios", "default.yaml")
@@ -353,7 +410,7 @@ def main():
                         help="seconds measured per load point")
     parser.add_argument("--warmup", type=float, default=None,
                         help="seconds of warm-up per load point")
-    parser.add_argument("--only", default="load,startup,scale",
+    parser.add_argument("--only", default="load,startup,scale,statesync",
                         help="comma-separated parts to run")
     parser.add_argument("--command", default=" ".join(sys.argv),
                         help="the command line to record in results.md")
@@ -374,7 +431,7 @@ def main():
     started = time.time()
 
     files = generate_scenarios(bins, args.out, cfg)
-    load, rounds, startup, scale = [], [], [], []
+    load, rounds, startup, scale, sync = [], [], [], [], []
     if "load" in parts:
         servers = start_servers(bins, fake_bin, files)
         try:
@@ -387,10 +444,14 @@ def main():
         startup = run_startup(bins, fake_bin, files, cfg)
     if "scale" in parts:
         scale = run_scale(bins, files, cfg)
+    if "statesync" in parts:
+        sync = run_state_sync(bins, fake_bin, files, cfg, args.out)
+        info["statesync_fs"] = filesystem_of(args.out)
 
     info["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     info["elapsed_s"] = round(time.time() - started)
-    text = report.write_all(args.out, info, cfg, load, rounds, startup, scale)
+    text = report.write_all(args.out, info, cfg, load, rounds, startup, scale,
+                            sync)
     if shutil.which("gnuplot") and load:
         report.plot(args.out, load)
     print(text)

@@ -66,6 +66,55 @@ bool IsUtf8Text(const std::string& source, const std::string& text) {
   return false;
 }
 
+using google::protobuf::util::TimeUtil;
+
+// "state file PATH not written since TIME (N failed writes): cannot write
+// FILE: ERROR; serving from memory".
+std::string StateFileLine(const cv1::StateFileStatus& state) {
+  const cv1::StateFileFailure& failure = state.failure();
+  return absl::StrCat(
+      "state file ", state.path(), " not written since ",
+      TimeUtil::ToString(failure.since()), " (", failure.failed_writes(),
+      failure.failed_writes() == 1 ? " failed write" : " failed writes",
+      "): ", failure.message(),
+      "; serving from memory, the file keeps its last whole write",
+      state.has_last_written()
+          ? absl::StrCat(" (", TimeUtil::ToString(state.last_written()), ")")
+          : "");
+}
+
+// {"status": ..., "state_file": {...}}: the state file only when the fake
+// keeps one; every key of it always there, null when unset.
+std::string HealthJson(const std::string& status,
+                       const cv1::GetServerStatusResponse& server) {
+  std::string out = absl::StrCat("{\"status\": ", model::JsonString(status));
+  if (server.has_state_file()) {
+    const cv1::StateFileStatus& state = server.state_file();
+    auto time = [](const google::protobuf::Timestamp& at) {
+      return model::JsonString(TimeUtil::ToString(at));
+    };
+    absl::StrAppend(
+        &out, ", \"state_file\": {\"path\": ", model::JsonString(state.path()),
+        ", \"last_written\": ",
+        state.has_last_written() ? time(state.last_written()) : "null",
+        ", \"failure\": ");
+    if (state.has_failure()) {
+      const cv1::StateFileFailure& failure = state.failure();
+      absl::StrAppend(
+          &out, "{\"operation\": ", model::JsonString(failure.operation()),
+          ", \"file\": ", model::JsonString(failure.file()),
+          ", \"error\": ", model::JsonString(failure.error()),
+          ", \"message\": ", model::JsonString(failure.message()),
+          ", \"since\": ", time(failure.since()),
+          ", \"failed_writes\": ", failure.failed_writes(), "}");
+    } else {
+      absl::StrAppend(&out, "null");
+    }
+    absl::StrAppend(&out, "}");
+  }
+  return absl::StrCat(out, "}");
+}
+
 class Client {
  public:
   explicit Client(const ClientOptions& options)
@@ -106,6 +155,10 @@ class Client {
     return kExitOk;
   }
 
+  // Health, then the state file's writes (GetServerStatus): a failing
+  // write is shown, but the fake still serves, so it does not change the
+  // exit code. A fake without that RPC on --addr (a separate control
+  // listener, an older fake) shows the status alone.
   int Health() {
     auto health = grpc::health::v1::Health::NewStub(channel_);
     grpc::ClientContext context;
@@ -117,12 +170,27 @@ class Client {
     std::string name =
         grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
             response.status());
-    std::cout << (options_.json ? absl::StrCat("{\"status\": \"", name, "\"}")
-                                : name)
-              << "\n";
-    return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
-               ? kExitOk
-               : kExitRefused;
+    const bool serving =
+        response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+    cv1::GetServerStatusResponse server;
+    grpc::ClientContext status_context;
+    status_context.set_deadline(
+        absl::ToChronoTime(absl::Now() + options_.timeout));
+    grpc::Status read = stub_->GetServerStatus(&status_context, {}, &server);
+    if (!read.ok() && read.error_code() != grpc::StatusCode::UNIMPLEMENTED) {
+      std::cerr << "customer-fake: cannot read the server's status from "
+                << options_.address << ": " << read.error_message() << "\n";
+    }
+    if (!read.ok()) server.Clear();
+    if (options_.json) {
+      std::cout << HealthJson(name, server) << "\n";
+    } else {
+      std::cout << name << "\n";
+      if (server.state_file().has_failure()) {
+        std::cout << StateFileLine(server.state_file()) << "\n";
+      }
+    }
+    return serving ? kExitOk : kExitRefused;
   }
 
  private:
@@ -362,7 +430,6 @@ void PrintCallsJson(const std::vector<cv1::Call>& calls) {
     std::cout << "{\"calls\": []}\n";
     return;
   }
-  using google::protobuf::util::TimeUtil;
   std::string out = "{\n  \"calls\": [";
   for (size_t i = 0; i < calls.size(); ++i) {
     const cv1::Call& call = calls[i];

@@ -103,6 +103,11 @@ ABSL_FLAG(int64_t, max_customers, 100000,
           "customers per namespace, where the scenario does not set "
           "settings.max_customers");
 ABSL_FLAG(int64_t, max_customer_flags, 1000, "flags of one customer");
+ABSL_FLAG(int64_t, max_concurrent_streams, INT32_MAX,
+          "calls in flight on one client connection (HTTP/2 "
+          "SETTINGS_MAX_CONCURRENT_STREAMS); a client holds the calls past "
+          "it until one ends. The default is gRPC's own: no limit in "
+          "practice");
 ABSL_FLAG(int64_t, journal_bytes, 64 << 20,
           "call journal bytes kept per namespace, oldest dropped first");
 ABSL_FLAG(std::string, log_format, "text", "call log lines: text or json");
@@ -226,7 +231,8 @@ const FlagList& ServerFlags() {
                                           "max_scenario_bytes",
                                           "max_customers",
                                           "max_customer_flags",
-                                          "journal_bytes"};
+                                          "journal_bytes",
+                                          "max_concurrent_streams"};
   return *flags;
 }
 
@@ -316,7 +322,10 @@ const std::vector<Command>& Commands() {
       {"health",
        "customer-fake health [flags]",
        "Asks the fake at --addr whether it serves: exit 0 when SERVING (the "
-       "container's probe), 1 when it answers otherwise, 3 without an answer.",
+       "container's probe), 1 when it answers otherwise, 3 without an answer. "
+       "A state file the fake cannot write (a full disk, a read-only folder) "
+       "is shown on a second line, and with --json what failed and since "
+       "when; the fake still serves, so the exit code stays 0.",
        {"addr", "timeout", "json", "tls_ca", "tls_server_name",
         "tls_self_signed"}},
       {"conformance",
@@ -469,6 +478,9 @@ absl::Status ReadLimitFlags(customerfake::FakeOptions& options) {
       {"max_customer_flags", absl::GetFlag(FLAGS_max_customer_flags), 1,
        INT32_MAX},
       {"journal_bytes", absl::GetFlag(FLAGS_journal_bytes), 1, INT64_MAX},
+      // gRPC takes an int.
+      {"max_concurrent_streams", absl::GetFlag(FLAGS_max_concurrent_streams), 1,
+       INT32_MAX},
   };
   for (const Limit& limit : limits) {
     if (limit.value < limit.min || limit.value > limit.max) {
@@ -486,6 +498,8 @@ absl::Status ReadLimitFlags(customerfake::FakeOptions& options) {
   options.max_customers = absl::GetFlag(FLAGS_max_customers);
   options.max_customer_flags = absl::GetFlag(FLAGS_max_customer_flags);
   options.journal_bytes = absl::GetFlag(FLAGS_journal_bytes);
+  options.max_concurrent_streams =
+      static_cast<int>(absl::GetFlag(FLAGS_max_concurrent_streams));
   return absl::OkStatus();
 }
 

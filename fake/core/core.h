@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "fake/core/access_log.h"
+#include "fake/core/server_status.h"
 #include "fake/model/clock.h"
 #include "fake/model/limits.h"
 #include "fake/model/page_token.h"
@@ -46,6 +47,8 @@ class Core {
   const model::Clock& clock() const { return *clock_; }
   bool journal_enabled() const { return journal_enabled_; }
   AccessLog& log() { return log_; }
+  // The server's own condition beside serving (the state file's writes).
+  ServerStatus& status() { return status_; }
   const model::ScenarioLimits& scenario_limits() const {
     return scenario_limits_;
   }
@@ -77,6 +80,7 @@ class Core {
   model::PageTokenCodec tokens_;
   state::TokenIssuer access_tokens_;
   AccessLog log_;
+  ServerStatus status_;
   state::NamespaceRegistry namespaces_;
   std::atomic<int64_t> in_flight_{0};
   std::function<void()> after_change_;

@@ -111,13 +111,15 @@ std::unique_ptr<transport::Reflection> MakeReflection(
 std::unique_ptr<grpc::Server> StartServer(
     const std::string& address,
     const std::shared_ptr<grpc::ServerCredentials>& credentials,
-    int max_message_bytes, const std::vector<grpc::Service*>& services,
+    const FakeOptions& options, const std::vector<grpc::Service*>& services,
     int* port, std::unique_ptr<grpc::ServerBuilderOption> option = nullptr) {
   grpc::ServerBuilder builder;
   if (option != nullptr) builder.SetOption(std::move(option));
   if (!address.empty()) builder.AddListeningPort(address, credentials, port);
-  builder.SetMaxReceiveMessageSize(max_message_bytes);
-  builder.SetMaxSendMessageSize(max_message_bytes);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             options.max_concurrent_streams);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
@@ -251,9 +253,8 @@ absl::Status Fake::Impl::StartGrpc(const FakeOptions& options, int* port,
   reflection = MakeReflection(*schema, std::move(api_names));
   api.push_back(reflection->v1());
   api.push_back(reflection->v1alpha());
-  server =
-      StartServer(options.listen_address, Credentials(options.tls),
-                  options.max_message_bytes, api, port, connections.Option());
+  server = StartServer(options.listen_address, Credentials(options.tls),
+                       options, api, port, connections.Option());
   if (server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address));
@@ -263,12 +264,11 @@ absl::Status Fake::Impl::StartGrpc(const FakeOptions& options, int* port,
   // or behind --control-token.
   control_reflection = MakeReflection(
       *schema, {transport::cv1::ControlService::service_full_name()});
-  control_server =
-      StartServer(options.control_listen_address,
-                  grpc::InsecureServerCredentials(), options.max_message_bytes,
-                  {control_service.get(), control_reflection->v1(),
-                   control_reflection->v1alpha()},
-                  control_port);
+  control_server = StartServer(options.control_listen_address,
+                               grpc::InsecureServerCredentials(), options,
+                               {control_service.get(), control_reflection->v1(),
+                                control_reflection->v1alpha()},
+                               control_port);
   if (control_server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.control_listen_address));

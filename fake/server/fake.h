@@ -88,6 +88,11 @@ struct FakeOptions {
   size_t journal_bytes = 64 << 20;  // per namespace
   size_t max_fault_rules = 1000;    // --max-fault-rules
   int max_message_bytes = 4 << 20;  // requests and answers, gRPC's limit
+  // Calls in flight on one client connection (HTTP/2
+  // SETTINGS_MAX_CONCURRENT_STREAMS, on every listener): a gRPC client holds
+  // the calls past it until one ends, so the fake never sees them. The
+  // default is gRPC's own, no limit in practice.
+  int max_concurrent_streams = INT32_MAX;
   size_t max_scenario_bytes = 64 << 20;
   // settings.max_customers of scenarios that do not set it.
   int64_t max_customers = 100000;

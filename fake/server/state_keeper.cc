@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -20,15 +21,28 @@ namespace {
 
 std::string ErrnoText() { return std::strerror(errno); }
 
+// A failed `operation` on `file`, with the errno text `error`.
+core::StateFileFailure Failure(absl::string_view operation,
+                               const std::string& file, std::string error) {
+  core::StateFileFailure failure;
+  failure.operation = std::string(operation);
+  failure.file = file;
+  failure.error = std::move(error);
+  failure.message =
+      absl::StrCat(operation == "rename" ? "cannot replace " : "cannot write ",
+                   file, ": ", failure.error);
+  return failure;
+}
+
 // Writes `text` to `path` through a temporary file in the same folder, synced
-// before the rename, so a crash leaves the old file or the new one.
-absl::Status WriteAtomically(const std::string& path, const std::string& text) {
+// before the rename, so a crash leaves the old file or the new one, and a
+// failure (a full disk, a read-only folder) leaves the old one untouched and
+// no temporary file. Returns what failed, if anything.
+std::optional<core::StateFileFailure> WriteAtomically(const std::string& path,
+                                                      const std::string& text) {
   const std::string temp = absl::StrCat(path, ".tmp.", getpid());
   int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot write ", temp, ": ", ErrnoText()));
-  }
+  if (fd < 0) return Failure("create", temp, ErrnoText());
   size_t done = 0;
   while (done < text.size()) {
     ssize_t n = write(fd, text.data() + done, text.size() - done);
@@ -37,8 +51,7 @@ absl::Status WriteAtomically(const std::string& path, const std::string& text) {
       std::string error = ErrnoText();
       close(fd);
       unlink(temp.c_str());
-      return absl::UnavailableError(
-          absl::StrCat("cannot write ", temp, ": ", error));
+      return Failure("write", temp, std::move(error));
     }
     done += n;
   }
@@ -47,14 +60,12 @@ absl::Status WriteAtomically(const std::string& path, const std::string& text) {
   if (close(fd) != 0 && error.empty()) error = ErrnoText();
   if (!error.empty()) {
     unlink(temp.c_str());
-    return absl::UnavailableError(
-        absl::StrCat("cannot write ", temp, ": ", error));
+    return Failure("sync", temp, std::move(error));
   }
   if (rename(temp.c_str(), path.c_str()) != 0) {
     error = ErrnoText();
     unlink(temp.c_str());
-    return absl::UnavailableError(
-        absl::StrCat("cannot replace ", path, ": ", error));
+    return Failure("rename", path, std::move(error));
   }
   // The rename itself lasts once the folder is synced.
   std::string folder = path.find('/') == std::string::npos
@@ -65,7 +76,7 @@ absl::Status WriteAtomically(const std::string& path, const std::string& text) {
     fsync(dir);
     close(dir);
   }
-  return absl::OkStatus();
+  return std::nullopt;
 }
 
 scenario::SavedIds IdsOf(const state::IdGenerator& ids) {
@@ -80,7 +91,9 @@ state::IdGenerator Resume(const scenario::SavedIds& ids) {
 
 StateKeeper::StateKeeper(core::Core& core, std::string path,
                          absl::Duration interval)
-    : core_(core), path_(std::move(path)), interval_(interval) {}
+    : core_(core), path_(std::move(path)), interval_(interval) {
+  core_.status().SetStateFile(path_);
+}
 
 StateKeeper::~StateKeeper() {
   {
@@ -183,14 +196,7 @@ void StateKeeper::Run() {
   }
 }
 
-void StateKeeper::SaveAndLog() {
-  absl::Status saved = Save();
-  absl::MutexLock lock(&log_mu_);
-  if (!saved.ok() && saved.message() != last_error_) {
-    core_.log().Error(saved.message());
-  }
-  last_error_ = std::string(saved.message());
-}
+void StateKeeper::SaveAndLog() { (void)Write(/*log=*/true); }
 
 absl::Status StateKeeper::Stop() {
   {
@@ -211,7 +217,9 @@ StateKeeper::Revisions StateKeeper::CurrentRevisions() const {
   return revisions;
 }
 
-absl::Status StateKeeper::Save() {
+absl::Status StateKeeper::Save() { return Write(/*log=*/false); }
+
+absl::Status StateKeeper::Write(bool log) {
   bool reserve;
   {
     absl::MutexLock lock(&mu_);
@@ -241,9 +249,27 @@ absl::Status StateKeeper::Save() {
   for (state::TokenIssuer::Issued& token : core_.access_tokens().Unexpired()) {
     tokens.push_back({std::move(token.token), token.expires});
   }
-  absl::Status written =
+  std::optional<core::StateFileFailure> failed =
       WriteAtomically(path_, scenario::WriteState(namespaces, tokens));
-  if (!written.ok()) return written;
+  if (failed) {
+    absl::Status status = absl::UnavailableError(failed->message);
+    // Once until a write succeeds again, not at every interval.
+    if (log && !failure_logged_) {
+      core_.log().Error(absl::StrCat(
+          failed->message,
+          "; serving from memory, the state file keeps its last whole write "
+          "and writing is retried every ",
+          absl::FormatDuration(interval_), " until it succeeds"));
+      failure_logged_ = true;
+    }
+    core_.status().StateFileFailed(*std::move(failed), absl::Now());
+    return status;
+  }
+  core_.status().StateFileWritten(absl::Now());
+  if (failure_logged_) {
+    core_.log().Info(absl::StrCat("writing ", path_, " again"));
+    failure_logged_ = false;
+  }
   saved_ = std::move(now);
   saved_once_ = true;
   saved_reserved_ = reserve;

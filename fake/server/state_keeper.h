@@ -48,7 +48,8 @@ class StateKeeper {
   // write reserved ids ahead and this is the one after Stop).
   absl::Status Save();
   // Save, logging a failure once until the next success (a full disk is
-  // not logged at every write).
+  // not logged at every write), and the success that ends it. Every write
+  // reports to the core's ServerStatus, for GetServerStatus and `health`.
   void SaveAndLog();
 
   // How far ahead of each id sequence a write while running records it:
@@ -69,6 +70,7 @@ class StateKeeper {
   };
   Revisions CurrentRevisions() const;
   void Run();
+  absl::Status Write(bool log);
 
   core::Core& core_;
   const std::string path_;
@@ -78,8 +80,8 @@ class StateKeeper {
   bool saved_once_ ABSL_GUARDED_BY(save_mu_) = false;
   // Whether the last write recorded the sequences kIdReserve ahead.
   bool saved_reserved_ ABSL_GUARDED_BY(save_mu_) = false;
-  absl::Mutex log_mu_;
-  std::string last_error_ ABSL_GUARDED_BY(log_mu_);  // logged already
+  // A failure was logged and no write has succeeded since.
+  bool failure_logged_ ABSL_GUARDED_BY(save_mu_) = false;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

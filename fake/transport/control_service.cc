@@ -294,4 +294,32 @@ grpc::ServerUnaryReactor* ControlService::ListNamespaces(
   });
 }
 
+grpc::ServerUnaryReactor* ControlService::GetServerStatus(
+    grpc::CallbackServerContext* context,
+    const cv1::GetServerStatusRequest* /*request*/,
+    cv1::GetServerStatusResponse* response) {
+  // No token and no namespace, as health: a probe reads it. Not through
+  // Answer, so reading it writes no state file.
+  if (std::optional<core::StateFileStatus> state =
+          control_.core().status().state_file()) {
+    cv1::StateFileStatus* out = response->mutable_state_file();
+    out->set_path(state->path);
+    if (state->last_written) {
+      *out->mutable_last_written() = ToProto(*state->last_written);
+    }
+    if (state->failure) {
+      cv1::StateFileFailure* failure = out->mutable_failure();
+      failure->set_operation(state->failure->operation);
+      failure->set_file(state->failure->file);
+      failure->set_error(state->failure->error);
+      failure->set_message(state->failure->message);
+      *failure->mutable_since() = ToProto(state->failing_since);
+      failure->set_failed_writes(static_cast<int64_t>(state->failed_writes));
+    }
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
 }  // namespace customerfake::transport

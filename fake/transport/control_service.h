@@ -12,7 +12,8 @@ namespace customerfake::transport {
 namespace cv1 = ::customerfake::control::v1;
 
 // customerfake.control.v1.ControlService over control::Control. With a
-// control token set, every call must carry it in `x-fake-control-token`.
+// control token set, every call but GetServerStatus must carry it in
+// `x-fake-control-token`.
 class ControlService final : public cv1::ControlService::CallbackService {
  public:
   ControlService(control::Control& control, std::string token);
@@ -60,6 +61,10 @@ class ControlService final : public cv1::ControlService::CallbackService {
       grpc::CallbackServerContext* context,
       const cv1::ListNamespacesRequest* request,
       cv1::ListNamespacesResponse* response) override;
+  grpc::ServerUnaryReactor* GetServerStatus(
+      grpc::CallbackServerContext* context,
+      const cv1::GetServerStatusRequest* request,
+      cv1::GetServerStatusResponse* response) override;
 
  private:
   // Checks the control token, runs `body` for the caller's namespace and

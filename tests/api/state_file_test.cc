@@ -3,6 +3,7 @@
 // and the id sequence); the file is rewritten while the state changes; a file
 // that cannot be used stops the start instead of being replaced.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "customerfake/control/v1/control.grpc.pb.h"
 #include "fake/control/control.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/testing/fake_test.h"
@@ -20,6 +22,7 @@ namespace customerfake {
 namespace {
 
 namespace v1 = ::moia::trip::customer::v1;
+namespace cv1 = ::customerfake::control::v1;
 using ::customerfake::testing::ContextFor;
 using ::customerfake::testing::IsOk;
 using ::customerfake::testing::StatusIs;
@@ -232,6 +235,70 @@ TEST_F(StateFileTest, UnchangedStateIsNotRewritten) {
   std::filesystem::remove(path_);
   absl::SleepFor(absl::Milliseconds(200));  // ten intervals, no change
   EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
+// GetServerStatus: how the writes go, for `customer-fake health`. A folder
+// that has gone away stands for a disk that takes no writes (the tests as
+// root use a full and a read-only tmpfs: tests/python/test_state_disk.py).
+TEST_F(StateFileTest, ServerStatusShowsAFailingWriteUntilOneSucceeds) {
+  FakeOptions options;
+  options.state_file = path_;
+  options.state_interval = absl::Hours(1);
+  options.control_token = "s3cret";  // not needed for the status
+  auto fake = Fake::Start(std::move(options));
+  ASSERT_TRUE(fake.ok()) << fake.status();
+  auto control = cv1::ControlService::NewStub((*fake)->InProcessChannel());
+  auto status = [&] {
+    grpc::ClientContext context;
+    cv1::GetServerStatusResponse response;
+    EXPECT_THAT(control->GetServerStatus(&context, {}, &response), IsOk());
+    return response;
+  };
+  cv1::GetServerStatusResponse first = status();
+  ASSERT_TRUE(first.has_state_file());
+  EXPECT_EQ(first.state_file().path(), path_);
+  EXPECT_TRUE(first.state_file().has_last_written());  // the start's write
+  EXPECT_FALSE(first.state_file().has_failure());
+
+  std::filesystem::remove_all(dir_);
+  Create(**fake, "default", "Gil");
+  const absl::Time before = absl::Now();
+  absl::Status saved = (*fake)->SaveState();
+  EXPECT_EQ(saved.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(saved.message(), HasSubstr("No such file or directory"));
+  Create(**fake, "default", "Hal");
+  EXPECT_FALSE((*fake)->SaveState().ok());
+  cv1::GetServerStatusResponse failing = status();
+  const std::string temp = absl::StrCat(path_, ".tmp.", getpid());
+  EXPECT_EQ(failing.state_file().last_written().seconds(),
+            first.state_file().last_written().seconds());
+  const cv1::StateFileFailure& failure = failing.state_file().failure();
+  EXPECT_EQ(failure.operation(), "create");
+  EXPECT_EQ(failure.file(), temp);
+  EXPECT_EQ(failure.error(), "No such file or directory");
+  EXPECT_EQ(failure.message(),
+            absl::StrCat("cannot write ", temp, ": No such file or directory"));
+  EXPECT_EQ(failure.failed_writes(), 2);
+  EXPECT_GE(failure.since().seconds(), absl::ToUnixSeconds(before) - 1);
+
+  std::filesystem::create_directories(dir_);
+  EXPECT_TRUE((*fake)->SaveState().ok());
+  cv1::GetServerStatusResponse written = status();
+  EXPECT_FALSE(written.state_file().has_failure());
+  EXPECT_GE(written.state_file().last_written().seconds(),
+            failure.since().seconds());
+  EXPECT_THAT(FileText(), HasSubstr("Hal"));
+}
+
+TEST_F(StateFileTest, ServerStatusWithoutAStateFileHasNone) {
+  auto fake = Fake::Start(FakeOptions());
+  ASSERT_TRUE(fake.ok()) << fake.status();
+  grpc::ClientContext context;
+  cv1::GetServerStatusResponse response;
+  EXPECT_THAT(cv1::ControlService::NewStub((*fake)->InProcessChannel())
+                  ->GetServerStatus(&context, {}, &response),
+              IsOk());
+  EXPECT_FALSE(response.has_state_file());
 }
 
 TEST_F(StateFileTest, ACorruptFileStopsTheStartAndIsKept) {

@@ -46,7 +46,10 @@ Usage:
   customer-fake health [flags]
 
 Asks the fake at --addr whether it serves: exit 0 when SERVING (the
-container's probe), 1 when it answers otherwise, 3 without an answer.
+container's probe), 1 when it answers otherwise, 3 without an answer. A state
+file the fake cannot write (a full disk, a read-only folder) is shown on a
+second line, and with --json what failed and since when; the fake still
+serves, so the exit code stays 0.
 
 Flags (client):
   --addr HOST:PORT            client commands: the fake's control address;
@@ -766,7 +769,7 @@ class ControlTokenTest(unittest.TestCase):
     def test_health_needs_no_token(self):
         result = run("health", "--addr", self.server.addr)
         self.assertEqual(result.returncode, 0, describe(result))
-        self.assertEqual(result.stdout.strip(), "SERVING")
+        self.assertEqual((result.stdout, result.stderr), ("SERVING\n", ""))
 
 
 class EnvironmentTest(unittest.TestCase):
@@ -1072,6 +1075,14 @@ class BadInputTest(unittest.TestCase):
     def test_R64_journal_bytes_zero(self):
         self.assert_bad_serve(["--journal-bytes", "0"],
                               "--journal-bytes must be at least 1, got 0")
+
+    def test_R76_max_concurrent_streams_out_of_range(self):
+        self.assert_bad_serve(["--max-concurrent-streams", "0"],
+                              "--max-concurrent-streams must be between 1 and "
+                              "2147483647, got 0")
+        self.assert_bad_serve(["--max-concurrent-streams", "2147483648"],
+                              "--max-concurrent-streams must be between 1 and "
+                              "2147483647, got 2147483648")
 
     def test_R65_max_namespaces_zero(self):
         self.assert_bad_serve(["--max-namespaces", "0"],
