@@ -782,6 +782,8 @@ int Serve() {
 
   int signal = 0;
   sigwait(&signals, &signal);
+  // The calls answered so far are logged before the signal is.
+  (*fake)->FlushLog();
   std::cerr << "customer-fake: " << (signal == SIGTERM ? "SIGTERM" : "SIGINT")
             << ", finishing calls in flight (up to "
             << absl::FormatDuration(grace) << "; a second signal exits at once)"
@@ -800,6 +802,7 @@ int Serve() {
     if (sigtimedwait(&signals, nullptr, &poll) > 0) {
       // The state file is replaced whole or not at all, so it is never left
       // half-written; what changed since its last write is lost.
+      (*fake)->FlushLog();
       std::cerr << "customer-fake: second signal, exiting now" << std::endl;
       std::_Exit(1);
     }

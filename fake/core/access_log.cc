@@ -1,61 +1,49 @@
 #include "fake/core/access_log.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "fake/model/json_string.h"
 
 namespace customerfake::core {
-namespace {
-
-// The start of a JSON log line, keys in a fixed order: time, level, msg;
-// the caller appends ",\"key\":value" pairs and the closing brace.
-std::string JsonLine(absl::string_view level, absl::string_view message) {
-  return absl::StrCat(
-      "{\"time\":",
-      model::JsonString(absl::FormatTime(absl::RFC3339_full, absl::Now(),
-                                         absl::UTCTimeZone())),
-      ",\"level\":", model::JsonString(level),
-      ",\"msg\":", model::JsonString(message));
-}
-
-}  // namespace
 
 AccessLog::AccessLog(model::LogFormat format, model::LogLevel level,
-                     std::ostream* out)
-    : format_(format), level_(level), out_(out) {}
+                     std::ostream* out, Mode mode)
+    : format_(format), level_(level), mode_(mode), out_(out) {
+  // Nothing is ever written at level off: no writer either.
+  if (mode_ == Mode::kBatched && level_ <= model::LogLevel::kError) {
+    writer_ = std::thread([this] { WriterLoop(); });
+  }
+}
+
+AccessLog::~AccessLog() {
+  if (writer_.joinable()) {
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+    }
+    writer_.join();
+  }
+  Flush();
+}
 
 void AccessLog::Call(const Entry& entry) {
   model::LogLevel level =
       entry.failed ? model::LogLevel::kWarn : model::LogLevel::kInfo;
   if (level < level_) return;
-  absl::string_view level_name = entry.failed ? "warn" : "info";
-  std::string duration =
-      absl::FormatDuration(absl::Trunc(entry.duration, absl::Microseconds(1)));
-  if (format_ == model::LogFormat::kText) {
-    Write(level_name,
-          absl::StrCat(
-              "call ", entry.method, " ns=", entry.ns, " code=", entry.code,
-              entry.reason.empty() ? "" : " reason=", entry.reason,
-              entry.fault_rule.empty() ? "" : " fault_rule=", entry.fault_rule,
-              " duration=", duration));
-    return;
-  }
-  std::string line = JsonLine(level_name, "call");
-  absl::StrAppend(&line, ",\"method\":", model::JsonString(entry.method),
-                  ",\"namespace\":", model::JsonString(entry.ns),
-                  ",\"code\":", model::JsonString(entry.code));
-  if (!entry.reason.empty()) {
-    absl::StrAppend(&line, ",\"reason\":", model::JsonString(entry.reason));
-  }
-  if (!entry.fault_rule.empty()) {
-    absl::StrAppend(&line,
-                    ",\"fault_rule\":", model::JsonString(entry.fault_rule));
-  }
-  absl::StrAppend(
-      &line, ",\"duration_ms\":",
-      absl::StrFormat("%.6f", absl::ToDoubleMilliseconds(entry.duration)), "}");
-  WriteLine(line);
+  Line line;
+  line.time = absl::Now();
+  line.level = entry.failed ? "warn" : "info";
+  line.call = true;
+  line.method = std::string(entry.method);
+  line.ns = std::string(entry.ns);
+  line.code = std::string(entry.code);
+  line.reason = std::string(entry.reason);
+  line.fault_rule = std::string(entry.fault_rule);
+  line.duration = entry.duration;
+  Add(std::move(line));
 }
 
 void AccessLog::Info(absl::string_view message) {
@@ -69,22 +57,96 @@ void AccessLog::Error(absl::string_view message) {
 void AccessLog::Message(model::LogLevel level, absl::string_view name,
                         absl::string_view message) {
   if (level < level_) return;
-  if (format_ == model::LogFormat::kText) {
-    Write(name, std::string(message));
+  Line line;
+  line.time = absl::Now();
+  line.level = name;
+  line.method = std::string(message);
+  Add(std::move(line));
+}
+
+void AccessLog::Add(Line line) {
+  if (writer_.joinable()) {
+    absl::MutexLock lock(&mu_);
+    queue_.push_back(std::move(line));
     return;
   }
-  WriteLine(absl::StrCat(JsonLine(name, message), "}"));
+  std::string text;
+  Format(line, text);
+  absl::MutexLock lock(&write_mu_);
+  *out_ << text << std::flush;
 }
 
-void AccessLog::Write(absl::string_view level, std::string line) {
-  std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
-                                      absl::UTCTimeZone());
-  WriteLine(absl::StrCat(time, " ", level, " ", line));
+void AccessLog::Format(const Line& line, std::string& out) const {
+  if (format_ == model::LogFormat::kText) {
+    // Time, level, message.
+    absl::StrAppend(&out,
+                    absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", line.time,
+                                     absl::UTCTimeZone()),
+                    " ", line.level, " ");
+    if (!line.call) {
+      absl::StrAppend(&out, line.method, "\n");
+      return;
+    }
+    absl::StrAppend(
+        &out, "call ", line.method, " ns=", line.ns, " code=", line.code,
+        line.reason.empty() ? "" : " reason=", line.reason,
+        line.fault_rule.empty() ? "" : " fault_rule=", line.fault_rule,
+        " duration=",
+        absl::FormatDuration(absl::Trunc(line.duration, absl::Microseconds(1))),
+        "\n");
+    return;
+  }
+  // Keys in a fixed order: time, level, msg, then the call's.
+  absl::StrAppend(&out, "{\"time\":",
+                  model::JsonString(absl::FormatTime(
+                      absl::RFC3339_full, line.time, absl::UTCTimeZone())),
+                  ",\"level\":", model::JsonString(line.level), ",\"msg\":",
+                  model::JsonString(line.call ? "call" : line.method));
+  if (line.call) {
+    absl::StrAppend(&out, ",\"method\":", model::JsonString(line.method),
+                    ",\"namespace\":", model::JsonString(line.ns),
+                    ",\"code\":", model::JsonString(line.code));
+    if (!line.reason.empty()) {
+      absl::StrAppend(&out, ",\"reason\":", model::JsonString(line.reason));
+    }
+    if (!line.fault_rule.empty()) {
+      absl::StrAppend(&out,
+                      ",\"fault_rule\":", model::JsonString(line.fault_rule));
+    }
+    absl::StrAppend(
+        &out, ",\"duration_ms\":",
+        absl::StrFormat("%.6f", absl::ToDoubleMilliseconds(line.duration)));
+  }
+  out += "}\n";
 }
 
-void AccessLog::WriteLine(absl::string_view line) {
-  absl::MutexLock lock(&mu_);
-  *out_ << line << "\n" << std::flush;
+void AccessLog::Flush() {
+  absl::MutexLock lock(&write_mu_);
+  WriteQueued();
+}
+
+void AccessLog::WriteQueued() {
+  std::vector<Line> batch;
+  {
+    absl::MutexLock lock(&mu_);
+    batch.swap(queue_);
+  }
+  if (batch.empty()) return;
+  std::string text;
+  for (const Line& line : batch) Format(line, text);
+  *out_ << text << std::flush;
+}
+
+void AccessLog::WriterLoop() {
+  bool stop = false;
+  while (!stop) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.AwaitWithTimeout(absl::Condition(&stopping_), kBatchInterval);
+      stop = stopping_;
+    }
+    Flush();
+  }
 }
 
 }  // namespace customerfake::core

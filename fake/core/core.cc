@@ -20,7 +20,8 @@ Core::Core(std::shared_ptr<const state::Baseline> baseline, CoreOptions options)
                               : options.max_message_bytes / 2),
       access_tokens_(*clock_),
       log_(options.log_format, options.log_level,
-           options.log_stream != nullptr ? options.log_stream : &std::cerr),
+           options.log_stream != nullptr ? options.log_stream : &std::cerr,
+           AccessLog::Mode::kBatched),
       namespaces_(std::move(baseline), options.max_namespaces, options.limits) {
 }
 

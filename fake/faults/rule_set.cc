@@ -9,6 +9,8 @@
 #include "absl/strings/str_split.h"
 #include "fake/errors/errors.h"
 #include "fake/model/methods.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/stubs/common.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace customerfake::faults {
@@ -97,7 +99,151 @@ const std::string* CallView::Header(absl::string_view key) const {
   return nullptr;
 }
 
+std::vector<const google::protobuf::FieldDescriptor*> ResolveField(
+    const google::protobuf::Descriptor* type, absl::string_view path) {
+  using google::protobuf::FieldDescriptor;
+  std::vector<const FieldDescriptor*> fields;
+  for (absl::string_view name : absl::StrSplit(path, '.')) {
+    // A well-known type has a JSON form of its own (a timestamp's text).
+    if (type == nullptr ||
+        type->well_known_type() !=
+            google::protobuf::Descriptor::WELLKNOWNTYPE_UNSPECIFIED) {
+      return {};
+    }
+    const FieldDescriptor* field = type->FindFieldByName(std::string(name));
+    if (field == nullptr || field->is_repeated() || field->is_extension()) {
+      return {};
+    }
+    fields.push_back(field);
+    type = field->message_type();  // null for a scalar: ends the path
+  }
+  if (fields.empty()) return {};
+  const FieldDescriptor* last = fields.back();
+  switch (last->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      if (last->type() == FieldDescriptor::TYPE_BYTES) return {};  // base64
+      break;
+    case FieldDescriptor::CPPTYPE_ENUM:
+      // NullValue reads as null.
+      if (last->enum_type()->full_name() == "google.protobuf.NullValue") {
+        return {};
+      }
+      break;
+    case FieldDescriptor::CPPTYPE_INT32:
+    case FieldDescriptor::CPPTYPE_INT64:
+    case FieldDescriptor::CPPTYPE_UINT32:
+    case FieldDescriptor::CPPTYPE_UINT64:
+    case FieldDescriptor::CPPTYPE_BOOL:
+      break;
+    default:  // a message, a float or a double
+      return {};
+  }
+  return fields;
+}
+
+bool CallView::ReadField(
+    const std::vector<const google::protobuf::FieldDescriptor*>& resolved,
+    std::string& scratch, absl::string_view& value) const {
+  if (resolved.size() != 1) {
+    return ReadFieldUncached(resolved, scratch, value);
+  }
+  // Rules on one field (a request's id) read it once per call.
+  if (resolved.front() != read_field_) {
+    read_field_ = resolved.front();
+    read_ok_ = ReadFieldUncached(resolved, read_scratch_, read_value_);
+  }
+  value = read_value_;
+  return read_ok_;
+}
+
+bool CallView::ReadFieldUncached(
+    const std::vector<const google::protobuf::FieldDescriptor*>& resolved,
+    std::string& scratch, absl::string_view& value) const {
+  using google::protobuf::FieldDescriptor;
+  if (resolved.empty() ||
+      resolved.front()->containing_type() != request_->GetDescriptor()) {
+    return false;
+  }
+  const google::protobuf::Message* message = request_;
+  const size_t last = resolved.size() - 1;
+  for (size_t i = 0; i < last; ++i) {
+    const google::protobuf::Reflection* reflection = message->GetReflection();
+    // An unset message is absent from the JSON form: left to it.
+    if (!reflection->HasField(*message, resolved[i])) return false;
+    message = &reflection->GetMessage(*message, resolved[i]);
+  }
+  const FieldDescriptor* field = resolved[last];
+  const google::protobuf::Reflection* reflection = message->GetReflection();
+  // A field with presence that is unset, and a oneof's: left to the JSON
+  // form.
+  if ((field->has_presence() || field->containing_oneof() != nullptr) &&
+      !reflection->HasField(*message, field)) {
+    return false;
+  }
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING: {
+      const std::string& text =
+          reflection->GetStringReference(*message, field, &scratch);
+      // Text that is not UTF-8 does not survive the JSON form as is.
+      if (!google::protobuf::internal::IsStructurallyValidUTF8(
+              text.data(), static_cast<int>(text.size()))) {
+        return false;
+      }
+      value = text;
+      return true;
+    }
+    case FieldDescriptor::CPPTYPE_BOOL:
+      value = reflection->GetBool(*message, field) ? "true" : "false";
+      return true;
+    case FieldDescriptor::CPPTYPE_INT32:
+      scratch = absl::StrCat(reflection->GetInt32(*message, field));
+      break;
+    case FieldDescriptor::CPPTYPE_INT64:  // a string in JSON: the digits
+      scratch = absl::StrCat(reflection->GetInt64(*message, field));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      scratch = absl::StrCat(reflection->GetUInt32(*message, field));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      scratch = absl::StrCat(reflection->GetUInt64(*message, field));
+      break;
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      // A known value reads as its name, an unknown one as its number.
+      const google::protobuf::EnumValueDescriptor* known =
+          field->enum_type()->FindValueByNumber(
+              reflection->GetEnumValue(*message, field));
+      if (known == nullptr) return false;
+      value = known->name();
+      return true;
+    }
+    default:
+      return false;
+  }
+  value = scratch;
+  return true;
+}
+
 std::string CallView::RequestField(absl::string_view path) const {
+  std::string scratch;
+  absl::string_view value;
+  if (ReadField(ResolveField(request_->GetDescriptor(), path), scratch,
+                value)) {
+    return std::string(value);
+  }
+  return JsonField(path);
+}
+
+bool CallView::RequestFieldIs(
+    absl::string_view path,
+    const std::vector<const google::protobuf::FieldDescriptor*>& resolved,
+    absl::string_view expected) const {
+  std::string scratch;
+  absl::string_view value;
+  if (ReadField(resolved, scratch, value)) return value == expected;
+  return JsonField(path) == expected;
+}
+
+std::string CallView::JsonField(absl::string_view path) const {
   if (!json_) {
     json_.emplace();
     google::protobuf::util::JsonPrintOptions print;
@@ -144,6 +290,7 @@ absl::StatusOr<std::string> RuleSet::Add(model::FaultRule rule) {
   }
   std::string id = rule.id;
   rules_.push_back({std::move(rule), 0, 0});
+  by_method_.clear();
   return id;
 }
 
@@ -151,45 +298,76 @@ bool RuleSet::Remove(absl::string_view id) {
   for (auto it = rules_.begin(); it != rules_.end(); ++it) {
     if (it->rule.id == id) {
       rules_.erase(it);
+      by_method_.clear();
       return true;
     }
   }
   return false;
 }
 
-void RuleSet::Clear() { rules_.clear(); }
+void RuleSet::Clear() {
+  rules_.clear();
+  by_method_.clear();
+}
 
 void RuleSet::Reset(std::optional<uint64_t> seed) {
   rules_.clear();
+  by_method_.clear();
   next_id_ = 1;
   random_.seed(seed ? *seed : RandomSeed());
 }
 
 std::vector<model::RuleStatus> RuleSet::List() const { return rules_; }
 
-bool RuleSet::Matches(const model::FaultRule& rule,
-                      const CallView& call) const {
-  if (rule.method != "*") {
-    bool full = absl::StartsWith(rule.method, "/");
-    if (full ? call.full_method() != rule.method
-             : model::ShortMethodName(call.full_method()) != rule.method) {
-      return false;
-    }
+const RuleSet::MethodRules& RuleSet::RulesFor(const CallView& call) {
+  const google::protobuf::Descriptor* request_type =
+      call.request()->GetDescriptor();
+  auto it = by_method_.find(call.full_method());
+  if (it != by_method_.end() && it->second.request_type == request_type) {
+    return it->second;
   }
+  MethodRules& entry = by_method_[std::string(call.full_method())];
+  entry.request_type = request_type;
+  entry.candidates.clear();
+  const absl::string_view short_name =
+      model::ShortMethodName(call.full_method());
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const model::FaultRule& rule = rules_[i].rule;
+    if (rule.method != "*" &&
+        (absl::StartsWith(rule.method, "/") ? call.full_method() != rule.method
+                                            : short_name != rule.method)) {
+      continue;
+    }
+    Candidate candidate{i, {}};
+    for (const auto& [path, value] : rule.match_request) {
+      candidate.fields.push_back(ResolveField(request_type, path));
+    }
+    entry.candidates.push_back(std::move(candidate));
+  }
+  return entry;
+}
+
+bool RuleSet::Matches(const model::FaultRule& rule, const Candidate& candidate,
+                      const CallView& call) const {
   for (const auto& [key, value] : rule.match_metadata) {
     const std::string* actual = call.Header(key);
     if (actual == nullptr || *actual != value) return false;
   }
+  size_t field = 0;
   for (const auto& [path, value] : rule.match_request) {
-    if (call.RequestField(path) != value) return false;
+    if (!call.RequestFieldIs(path, candidate.fields[field++], value)) {
+      return false;
+    }
   }
   return true;
 }
 
 std::optional<Decision> RuleSet::Decide(const CallView& call) {
-  for (model::RuleStatus& status : rules_) {
+  if (rules_.empty()) return std::nullopt;
+  for (const Candidate& candidate : RulesFor(call).candidates) {
+    model::RuleStatus& status = rules_[candidate.rule];
     const model::FaultRule& rule = status.rule;
-    if (!Matches(rule, call)) continue;
+    if (!Matches(rule, candidate, call)) continue;
     uint64_t nth = ++status.matched;  // 1-based among matching calls
     if (nth <= rule.skip) continue;
     const size_t budget = rule.action ? rule.times : rule.sequence.size();

@@ -378,6 +378,8 @@ void Fake::Shutdown(absl::Duration grace) {
     absl::MutexLock lock(&impl_->mu);
     impl_->final_save = saved;
   }
+  // The lines of every call, now that all are answered.
+  impl_->core->log().Flush();
 }
 
 bool Fake::state_restored() const { return impl_->state_restored; }
@@ -394,7 +396,10 @@ absl::Status Fake::SaveState() {
 void Fake::Wait() {
   impl_->server->Wait();
   if (impl_->control_server != nullptr) impl_->control_server->Wait();
+  impl_->core->log().Flush();
 }
+
+void Fake::FlushLog() { impl_->core->log().Flush(); }
 
 control::Control& Fake::control() { return *impl_->control; }
 

@@ -136,6 +136,9 @@ class Fake {
   void Shutdown(absl::Duration grace = absl::Seconds(5));
   // Blocks until Shutdown has finished.
   void Wait();
+  // Writes the access log lines queued so far (the log writes them in
+  // batches; Shutdown and Wait flush it too).
+  void FlushLog();
 
   // Whether Start found a state file and restored it.
   bool state_restored() const;

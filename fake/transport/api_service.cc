@@ -27,11 +27,8 @@ ApiService::ApiService(core::Core& core, Connections& connections,
             [&core, &connections, &method, handler, details](
                 grpc::CallbackServerContext* context,
                 const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-              auto* reactor =
-                  new CallReactor(core, connections, context, method, handler,
-                                  details, request, response);
-              reactor->Start();
-              return reactor;
+              return Call::Start(core, connections, context, method, handler,
+                                 details, request, response);
             }));
   }
 }

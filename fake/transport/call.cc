@@ -47,12 +47,24 @@ bool IsTls(const grpc::CallbackServerContext& context) {
 
 }  // namespace
 
-CallReactor::CallReactor(core::Core& core, Connections& connections,
-                         grpc::CallbackServerContext* context,
-                         const wire::MethodWire& wire,
-                         handlers::AnyHandler handler, errors::Details details,
-                         const grpc::ByteBuffer* request,
-                         grpc::ByteBuffer* response)
+grpc::ServerUnaryReactor* Call::Start(
+    core::Core& core, Connections& connections,
+    grpc::CallbackServerContext* context, const wire::MethodWire& wire,
+    handlers::AnyHandler handler, errors::Details details,
+    const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  auto call = std::make_unique<Call>(core, connections, context, wire, handler,
+                                     details, request, response);
+  call->Run();
+  grpc::ServerUnaryReactor* reactor = call->reactor_;
+  // A call a fault rule took is owned by its CallReactor now.
+  if (call->fault_) (void)call.release();
+  return reactor;
+}
+
+Call::Call(core::Core& core, Connections& connections,
+           grpc::CallbackServerContext* context, const wire::MethodWire& wire,
+           handlers::AnyHandler handler, errors::Details details,
+           const grpc::ByteBuffer* request, grpc::ByteBuffer* response)
     : core_(core),
       connections_(connections),
       context_(context),
@@ -66,7 +78,14 @@ CallReactor::CallReactor(core::Core& core, Connections& connections,
   core_.CallStarted();
 }
 
-bool CallReactor::ReadRequest() {
+Call::~Call() { core_.CallDone(); }
+
+void Call::Finish(grpc::Status status) {
+  if (reactor_ == nullptr) reactor_ = context_->DefaultReactor();
+  reactor_->Finish(std::move(status));
+}
+
+bool Call::ReadRequest() {
   grpc::ByteBuffer bytes(*request_bytes_);  // shares the slices
   const wire::FieldMap& fields = *wire_.request.fields;
   if (fields.identical()) {
@@ -84,7 +103,7 @@ bool CallReactor::ReadRequest() {
          request_->ParseFromString(ours);
 }
 
-void CallReactor::Start() {
+void Call::Run() {
   if (!ReadRequest()) {
     // Before the namespace is known: not journaled, no fault rule sees it.
     Finish(errors::ToGrpcStatus(
@@ -134,6 +153,7 @@ void CallReactor::Start() {
     Respond();
     return;
   }
+  reactor_ = new CallReactor(std::unique_ptr<Call>(this));
   record_.fault_rule = fault_->rule_id;
   const model::FaultAction& action = fault_->action;
   if (action.serve_first) RunHandler();
@@ -147,7 +167,7 @@ void CallReactor::Start() {
   Respond();
 }
 
-void CallReactor::RunHandler() {
+void Call::RunHandler() {
   handlers::RequestContext ctx{*ns_, baseline_->settings, core_.tokens(),
                                core_.max_response_bytes()};
   served_ = handler_(ctx, *request_, response_.get());
@@ -155,7 +175,7 @@ void CallReactor::RunHandler() {
   if (record_.applied) core_.Changed();
 }
 
-bool CallReactor::BeginWait(const model::FaultAction& action) {
+bool Call::BeginWait(const model::FaultAction& action) {
   absl::MutexLock lock(&mu_);
   if (cancelled_) return false;  // the client gave up already
   if (action.hang) {
@@ -184,7 +204,7 @@ bool CallReactor::BeginWait(const model::FaultAction& action) {
   return true;
 }
 
-void CallReactor::Respond() {
+void Call::Respond() {
   if (!fault_) {
     RunHandler();
     Complete(*served_, model::CallOutcome::kAnswered);
@@ -210,8 +230,7 @@ void CallReactor::Respond() {
   Complete(*served_, model::CallOutcome::kAnswered);
 }
 
-bool CallReactor::Record(const absl::Status& status,
-                         model::CallOutcome outcome) {
+bool Call::Record(const absl::Status& status, model::CallOutcome outcome) {
   {
     absl::MutexLock lock(&mu_);
     if (done_) return false;
@@ -236,7 +255,7 @@ bool CallReactor::Record(const absl::Status& status,
   return true;
 }
 
-void CallReactor::Complete(absl::Status status, model::CallOutcome outcome) {
+void Call::Complete(absl::Status status, model::CallOutcome outcome) {
   // A client whose deadline passes cancels the call itself, and its
   // cancellation can arrive before the deadline as the server reckons it
   // (from grpc-timeout, counted from when the server read the headers):
@@ -260,7 +279,7 @@ void CallReactor::Complete(absl::Status status, model::CallOutcome outcome) {
   Finish(WriteResponse());
 }
 
-void CallReactor::EndWithoutAnswer(bool close_connection) {
+void Call::EndWithoutAnswer(bool close_connection) {
   // An in-process call has no connection of its own: its stream is reset.
   if (close_connection &&
       connections_.Close(context_->peer(), !IsTls(*context_))) {
@@ -284,7 +303,7 @@ void CallReactor::EndWithoutAnswer(bool close_connection) {
   });
 }
 
-grpc::Status CallReactor::WriteResponse() {
+grpc::Status Call::WriteResponse() {
   const wire::FieldMap& fields = *wire_.response.fields;
   if (fields.identical()) {
     bool own_buffer;
@@ -301,7 +320,7 @@ grpc::Status CallReactor::WriteResponse() {
   return grpc::Status::OK;
 }
 
-void CallReactor::OnCancel() {
+void Call::OnCancel() {
   bool hanging;
   bool delaying;
   {
@@ -316,11 +335,6 @@ void CallReactor::OnCancel() {
   }
   // The alarm's callback runs with fired == false and completes the call.
   if (delaying) delay_->Cancel();
-}
-
-void CallReactor::OnDone() {
-  core_.CallDone();
-  delete this;
 }
 
 }  // namespace customerfake::transport

@@ -36,21 +36,36 @@ namespace customerfake::transport {
 // handler runs on arrival and its write stays whatever happens to the
 // answer. Delays wait on a gRPC alarm and hangs wait for the client's
 // cancellation, so neither holds a server thread.
-class CallReactor : public grpc::ServerUnaryReactor {
+//
+// A call no fault rule takes is answered at once, through the context's
+// default reactor, as a plain callback handler would; only a call that a
+// rule takes gets a reactor of its own (CallReactor), which owns it and
+// sees the client's cancellation.
+class Call {
  public:
-  CallReactor(core::Core& core, Connections& connections,
-              grpc::CallbackServerContext* context,
-              const wire::MethodWire& wire, handlers::AnyHandler handler,
-              errors::Details details, const grpc::ByteBuffer* request,
-              grpc::ByteBuffer* response);
+  // Runs a call as far as it can go without waiting; returns the reactor
+  // for gRPC.
+  static grpc::ServerUnaryReactor* Start(
+      core::Core& core, Connections& connections,
+      grpc::CallbackServerContext* context, const wire::MethodWire& wire,
+      handlers::AnyHandler handler, errors::Details details,
+      const grpc::ByteBuffer* request, grpc::ByteBuffer* response);
 
-  // Runs the call as far as it can go without waiting.
-  void Start();
+  Call(core::Core& core, Connections& connections,
+       grpc::CallbackServerContext* context, const wire::MethodWire& wire,
+       handlers::AnyHandler handler, errors::Details details,
+       const grpc::ByteBuffer* request, grpc::ByteBuffer* response);
+  ~Call();
 
-  void OnCancel() override;
-  void OnDone() override;
+  void OnCancel();
 
  private:
+  // Runs the call as far as it can go without waiting. Every path but a
+  // fault rule's finishes it through the default reactor.
+  void Run();
+  // The status to gRPC, through reactor_ (the default reactor when the
+  // call has none of its own yet).
+  void Finish(grpc::Status status);
   // The request's bytes into request_; false when they do not parse.
   bool ReadRequest();
   // Runs the handler once; a successful write marks the call applied.
@@ -78,6 +93,9 @@ class CallReactor : public grpc::ServerUnaryReactor {
   const errors::Details details_;
   const grpc::ByteBuffer* const request_bytes_;
   grpc::ByteBuffer* const response_bytes_;
+  // The reactor gRPC gets: a CallReactor made when a fault rule takes the
+  // call, else the default reactor, taken when the call finishes.
+  grpc::ServerUnaryReactor* reactor_ = nullptr;
   // The fake's own (v1) messages.
   std::unique_ptr<google::protobuf::Message> request_;
   std::unique_ptr<google::protobuf::Message> response_;
@@ -97,6 +115,19 @@ class CallReactor : public grpc::ServerUnaryReactor {
   bool hanging_ ABSL_GUARDED_BY(mu_) = false;
   bool delaying_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// The reactor of a call that a fault rule takes: owns the call, hands it
+// the client's cancellation and ends it when gRPC is done with it.
+class CallReactor : public grpc::ServerUnaryReactor {
+ public:
+  explicit CallReactor(std::unique_ptr<Call> call) : call_(std::move(call)) {}
+
+  void OnCancel() override { call_->OnCancel(); }
+  void OnDone() override { delete this; }
+
+ private:
+  std::unique_ptr<Call> call_;
 };
 
 }  // namespace customerfake::transport
