@@ -62,6 +62,9 @@ void AccessLog::Message(model::LogLevel level, absl::string_view name,
   line.level = name;
   line.method = std::string(message);
   Add(std::move(line));
+  // A line about the server itself is rare and read at once (a start-up
+  // message, a failing state file): out now, after the calls before it.
+  if (mode_ == Mode::kBatched) Flush();
 }
 
 void AccessLog::Add(Line line) {

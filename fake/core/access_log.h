@@ -45,9 +45,11 @@ class AccessLog {
   };
   bool enabled() const { return level_ <= model::LogLevel::kWarn; }
   void Call(const Entry& entry);
-  // A line about the server itself (start, stop), at info.
+  // A line about the server itself (start, stop), at info. Written before
+  // it returns, in batched mode too, after the lines queued before it.
   void Info(absl::string_view message);
-  // A line about a failure of the server itself (a state file not saved).
+  // A line about a failure of the server itself (a state file not saved),
+  // written at once like Info.
   void Error(absl::string_view message);
   // Writes the lines queued so far (batched mode); returns when they are
   // out.

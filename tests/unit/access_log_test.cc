@@ -93,6 +93,49 @@ TEST(AccessLogTest, TextLineHasEveryField) {
             HasSubstr(" duration=12.345ms")));
 }
 
+// Batched: the calls' lines wait for the writer thread, which Flush and the
+// destructor stand in for; a line about the server itself is out at once.
+TEST(AccessLogTest, BatchedLinesAreOutAfterFlushInTheirOrder) {
+  std::ostringstream out;
+  AccessLog log(model::LogFormat::kText, model::LogLevel::kInfo, &out,
+                AccessLog::Mode::kBatched);
+  log.Call(FailedEntry());
+  log.Call(OkEntry());
+  log.Flush();
+
+  std::vector<std::string> lines = Lines(out);
+  ASSERT_THAT(lines, SizeIs(2));
+  EXPECT_THAT(lines[0], HasSubstr("CustomerService/GetCustomer"));
+  EXPECT_THAT(lines[1], HasSubstr("CustomerService/ListCustomers"));
+}
+
+TEST(AccessLogTest, BatchedServerMessageIsOutAtOnceAfterTheCallsBeforeIt) {
+  std::ostringstream out;
+  AccessLog log(model::LogFormat::kText, model::LogLevel::kInfo, &out,
+                AccessLog::Mode::kBatched);
+  log.Call(FailedEntry());
+  log.Info("listening on 127.0.0.1:1");
+  log.Error("cannot write state.yaml");
+
+  std::vector<std::string> lines = Lines(out);
+  ASSERT_THAT(lines, SizeIs(3));
+  EXPECT_THAT(lines[0], HasSubstr("CustomerService/GetCustomer"));
+  EXPECT_THAT(lines[1], EndsWith(" info listening on 127.0.0.1:1"));
+  EXPECT_THAT(lines[2], EndsWith(" error cannot write state.yaml"));
+}
+
+TEST(AccessLogTest, BatchedLinesAreWrittenWhenTheLogEnds) {
+  std::ostringstream out;
+  {
+    AccessLog log(model::LogFormat::kText, model::LogLevel::kInfo, &out,
+                  AccessLog::Mode::kBatched);
+    log.Call(OkEntry());
+  }
+  std::vector<std::string> lines = Lines(out);
+  ASSERT_THAT(lines, SizeIs(1));
+  EXPECT_THAT(lines[0], HasSubstr("CustomerService/ListCustomers"));
+}
+
 TEST(AccessLogTest, TextLineOfAnOkCallLeavesOutEmptyReasonAndRule) {
   std::ostringstream out;
   AccessLog log(model::LogFormat::kText, model::LogLevel::kInfo, &out);
