@@ -1,5 +1,6 @@
 // customer-fake: the command line of the CustomerService fake.
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -108,6 +109,10 @@ ABSL_FLAG(int64_t, max_concurrent_streams, INT32_MAX,
           "SETTINGS_MAX_CONCURRENT_STREAMS); a client holds the calls past "
           "it until one ends. The default is gRPC's own: no limit in "
           "practice");
+ABSL_FLAG(int64_t, max_connections, 4096,
+          "client connections to the API listener at a time; one past it is "
+          "closed as it is accepted (its client sees UNAVAILABLE). 0: no "
+          "limit");
 ABSL_FLAG(int64_t, journal_bytes, 64 << 20,
           "call journal bytes kept per namespace, oldest dropped first");
 ABSL_FLAG(std::string, log_format, "text", "call log lines: text or json");
@@ -232,7 +237,8 @@ const FlagList& ServerFlags() {
                                           "max_customers",
                                           "max_customer_flags",
                                           "journal_bytes",
-                                          "max_concurrent_streams"};
+                                          "max_concurrent_streams",
+                                          "max_connections"};
   return *flags;
 }
 
@@ -481,6 +487,7 @@ absl::Status ReadLimitFlags(customerfake::FakeOptions& options) {
       // gRPC takes an int.
       {"max_concurrent_streams", absl::GetFlag(FLAGS_max_concurrent_streams), 1,
        INT32_MAX},
+      {"max_connections", absl::GetFlag(FLAGS_max_connections), 0, INT32_MAX},
   };
   for (const Limit& limit : limits) {
     if (limit.value < limit.min || limit.value > limit.max) {
@@ -500,6 +507,8 @@ absl::Status ReadLimitFlags(customerfake::FakeOptions& options) {
   options.journal_bytes = absl::GetFlag(FLAGS_journal_bytes);
   options.max_concurrent_streams =
       static_cast<int>(absl::GetFlag(FLAGS_max_concurrent_streams));
+  options.max_connections =
+      static_cast<size_t>(absl::GetFlag(FLAGS_max_connections));
   return absl::OkStatus();
 }
 
@@ -732,6 +741,14 @@ int Serve() {
                      "\" for ", FlagRef("shutdown_grace"),
                      ": use a duration like 5s or 0s"),
         kExitBadUsage);
+  }
+  // Each client connection holds a descriptor: let --max-connections of
+  // them be open, not the 1,024 a shell's soft limit often allows.
+  rlimit files;
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 &&
+      files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
   }
   // Blocked before gRPC starts its threads, so only sigwait sees them.
   sigset_t signals;

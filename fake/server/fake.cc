@@ -253,6 +253,7 @@ absl::Status Fake::Impl::StartGrpc(const FakeOptions& options, int* port,
   reflection = MakeReflection(*schema, std::move(api_names));
   api.push_back(reflection->v1());
   api.push_back(reflection->v1alpha());
+  connections.set_max_connections(options.max_connections);
   server = StartServer(options.listen_address, Credentials(options.tls),
                        options, api, port, connections.Option());
   if (server == nullptr) {

@@ -93,6 +93,11 @@ struct FakeOptions {
   // the calls past it until one ends, so the fake never sees them. The
   // default is gRPC's own, no limit in practice.
   int max_concurrent_streams = INT32_MAX;
+  // Client connections to the API listener at a time (0: no limit); one past
+  // it is closed as it is accepted, so its client sees UNAVAILABLE. Each
+  // connection holds a file descriptor: `serve` raises its soft limit on
+  // open files to the hard one.
+  size_t max_connections = 4096;
   size_t max_scenario_bytes = 64 << 20;
   // settings.max_customers of scenarios that do not set it.
   int64_t max_customers = 100000;

@@ -141,9 +141,35 @@ void Connections::Accepted(int fd) {
   // A number the kernel handed out again: the old connection is gone.
   if (auto old = by_fd_.find(fd); old != by_fd_.end()) {
     by_peer_.erase(old->second);
+    by_fd_.erase(old);
+  }
+  if (max_connections_ > 0 && by_fd_.size() >= max_connections_) {
+    PruneClosed();  // only near the limit: it asks the kernel for each
+    if (by_fd_.size() >= max_connections_) {
+      // Before gRPC reads a byte: the client's connection attempt fails.
+      shutdown(fd, SHUT_RDWR);
+      ++refused_;
+      return;
+    }
   }
   by_fd_[fd] = peer;
   by_peer_[peer] = fd;
+}
+
+void Connections::PruneClosed() {
+  for (auto it = by_fd_.begin(); it != by_fd_.end();) {
+    if (PeerOf(it->first) == it->second) {
+      ++it;
+      continue;
+    }
+    by_peer_.erase(it->second);
+    by_fd_.erase(it++);
+  }
+}
+
+uint64_t Connections::refused() const {
+  absl::MutexLock lock(&mu_);
+  return refused_;
 }
 
 bool Connections::Close(const std::string& peer, bool send_goaway) {

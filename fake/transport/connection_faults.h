@@ -24,6 +24,7 @@
 #include <grpcpp/server_builder.h>
 #include <grpcpp/server_context.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -56,11 +57,24 @@ class Connections {
   // no such socket (an in-process call).
   bool Close(const std::string& peer, bool send_goaway);
 
-  // Called by the socket mutator for each accepted socket.
+  // Called by the socket mutator for each accepted socket. A connection
+  // past the limit is shut down at once: its client sees UNAVAILABLE.
   void Accepted(int fd);
 
+  // At most this many client connections at a time (0: no limit); set
+  // before the server starts.
+  void set_max_connections(size_t max) { max_connections_ = max; }
+  // Connections refused for the limit so far.
+  uint64_t refused() const;
+
  private:
-  absl::Mutex mu_;
+  // Drops the sockets that are gone (closed, or their number reused by a
+  // file or another peer); gRPC closes them without telling.
+  void PruneClosed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  size_t max_connections_ = 0;
+  mutable absl::Mutex mu_;
+  uint64_t refused_ ABSL_GUARDED_BY(mu_) = 0;
   // "127.0.0.1:51234" or "[::1]:51234" -> the socket's file descriptor.
   absl::flat_hash_map<std::string, int> by_peer_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<int, std::string> by_fd_ ABSL_GUARDED_BY(mu_);

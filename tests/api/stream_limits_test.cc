@@ -3,6 +3,10 @@
 // calls in flight there ends; the fake never sees the held call (it is not
 // journaled), so the client's deadline ends it. Another connection has its
 // own budget.
+//
+// --max-connections: a connection past the limit is closed as it is
+// accepted, so its calls fail UNAVAILABLE; once a connection closes, a new
+// one is served again.
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
@@ -96,6 +100,35 @@ TEST(StreamLimitsTest, ACallPastTheLimitWaitsForOneToEndAndIsNeverServed) {
   held_done.WaitForNotification();
   EXPECT_EQ(held_status.error_code(), grpc::StatusCode::CANCELLED);
   EXPECT_THAT(ListCustomers(channel, absl::Seconds(10)), IsOk());
+}
+
+TEST(ConnectionLimitsTest, AConnectionPastTheLimitIsUnavailableUntilOneCloses) {
+  FakeOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.max_connections = 2;
+  auto fake = Fake::Start(std::move(options));
+  ASSERT_TRUE(fake.ok()) << fake.status();
+  const std::string address = (*fake)->address();
+
+  auto first = OwnConnection(address);
+  auto second = OwnConnection(address);
+  EXPECT_THAT(ListCustomers(first, absl::Seconds(10)), IsOk());
+  EXPECT_THAT(ListCustomers(second, absl::Seconds(10)), IsOk());
+
+  grpc::Status past = ListCustomers(OwnConnection(address), absl::Seconds(10));
+  EXPECT_EQ(past.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << past.error_message();
+  // The two connections within the limit are untouched.
+  EXPECT_THAT(ListCustomers(first, absl::Seconds(10)), IsOk());
+
+  // When a client goes, its place is free (once gRPC has closed the socket).
+  second.reset();
+  grpc::Status again;
+  const absl::Time until = absl::Now() + absl::Seconds(10);
+  do {
+    again = ListCustomers(OwnConnection(address), absl::Seconds(2));
+  } while (!again.ok() && absl::Now() < until);
+  EXPECT_THAT(again, IsOk());
 }
 
 }  // namespace

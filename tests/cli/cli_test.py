@@ -1084,6 +1084,14 @@ class BadInputTest(unittest.TestCase):
                               "--max-concurrent-streams must be between 1 and "
                               "2147483647, got 2147483648")
 
+    def test_R77_max_connections_out_of_range(self):
+        self.assert_bad_serve(["--max-connections", "-1"],
+                              "--max-connections must be between 0 and "
+                              "2147483647, got -1")
+        self.assert_bad_serve(["--max-connections", "2147483648"],
+                              "--max-connections must be between 0 and "
+                              "2147483647, got 2147483648")
+
     def test_R65_max_namespaces_zero(self):
         self.assert_bad_serve(["--max-namespaces", "0"],
                               "--max-namespaces must be at least 1, got 0")
