@@ -10,6 +10,8 @@ packages=(
   libabsl-dev libyaml-cpp-dev libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev
   python3 python3-grpcio python3-protobuf
   nghttp2-client
+  # the dashboard's browser tests (tests/browser): headless chromium
+  chromium
   # scripts/package: the man page (from --help and --version)
   help2man
   # MOIA's guide's Go flow (tests/go): Go, grpc-go and protobuf-go from
