@@ -11,6 +11,9 @@ import subprocess
 # bundled and in the official wire format, both through a generic stub.
 SERVE_BUNDLED = "serve, bundled protos"
 SERVE_OFFICIAL = "serve --protos (official)"
+# The dashboard row: `serve` without and with a browser on the live journal.
+SERVE_NO_DASHBOARD = "serve, no dashboard"
+SERVE_DASHBOARD = "serve, dashboard open"
 # The peer row: `serve` as scripts/run starts it, and @alenon/grpc-mock-server.
 SERVE_LOGGING = "customer-fake serve, log on"
 PEER = "@alenon/grpc-mock-server"
@@ -221,6 +224,18 @@ def targets(cfg, load, rounds, startup, scale):
                      "tests/official_protos against the bundled protos, each "
                      f"loaded in its own wire format{spread})" if r else "–",
                      _verdict(r >= 0.9 if r else None)))
+        r = ratio(SERVE_DASHBOARD, SERVE_NO_DASHBOARD, "get")
+        spread = ""
+        if rounds and r:
+            values = _round_ratios(rounds, SERVE_DASHBOARD, SERVE_NO_DASHBOARD,
+                                   "get")
+            spread = f"; rounds {min(values):.2f}…{max(values):.2f}×"
+        rows.append(("GetCustomer with a dashboard open on the live journal "
+                     "≥ 0.95× without",
+                     f"{r:.2f}× ({how}; `serve --ui-listen` while a poller "
+                     "asks for the journal's new entries every 500 ms as the "
+                     f"page does, against `serve`{spread})" if r else "–",
+                     _verdict(r >= 0.95 if r else None)))
         r = ratio(SERVE_LOGGING, PEER, "get")
         p = ratio(SERVE_LOGGING, PEER, "get", "p99_us")
         if r and p:

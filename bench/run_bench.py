@@ -13,6 +13,7 @@ programs ran.
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import select
@@ -21,7 +22,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report  # noqa: E402
@@ -69,6 +72,10 @@ class Server:
             self.stop()
             raise RuntimeError(f"{name} did not start: {line!r}")
         self.address = line.split()[-1]
+        # serve --ui-listen: "dashboard on http://HOST:PORT/" follows.
+        self.ui_url = None
+        if "--ui-listen" in argv:
+            self.ui_url = self.proc.stdout.readline().split()[-1]
 
     def stop(self):
         if self.proc.poll() is None:
@@ -140,6 +147,11 @@ def start_servers(bins, fake_bin, files):
         # As scripts/run starts it: one log line per call (to /dev/null here).
         report.SERVE_LOGGING: [fake_bin, "serve", "--listen", "127.0.0.1:0",
                                "--scenario", files["bench"]],
+        # The dashboard row: the same server with the dashboard on.
+        "customer-fake serve --ui-listen": [
+            fake_bin, "serve", "--listen", "127.0.0.1:0", "--scenario",
+            files["bench"], "--log-level", "off", "--ui-listen",
+            "127.0.0.1:0"],
         "customer-fake serve --protos": [
             fake_bin, "serve", "--listen", "127.0.0.1:0", "--scenario",
             files["bench"], "--log-level", "off", "--protos", OFFICIAL_PROTOS],
@@ -216,8 +228,56 @@ def run_load(bins, servers, cfg):
     points.append(load_point(bins, servers["customer-fake serve"], cfg, "get",
                              16))
     points += protos_points(bins, servers, cfg)
+    points += dashboard_points(bins, servers, cfg)
     points += peer_points(bins, servers, cfg)
     return points
+
+
+class DashboardPoller:
+    """What a browser on the dashboard's live journal asks, as its page
+    does (fake/transport/dashboard/app.js): the journal's new entries every
+    500 ms, up to 1000 at a time, and the namespaces every 2 s."""
+
+    def __init__(self, url):
+        self.url = url.rstrip("/") + "/api/v1/"
+        self.stopped = threading.Event()
+        self.polls = 0
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _get(self, path):
+        with urllib.request.urlopen(self.url + path, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    def _run(self):
+        after = "0"
+        tick = 0
+        while not self.stopped.wait(0.5):
+            page = self._get(f"namespaces/default/calls?page_size=1000&after={after}")
+            after = page["last_sequence"]
+            if tick % 4 == 0:
+                self._get("namespaces")
+            tick += 1
+            self.polls += 1
+
+    def stop(self):
+        self.stopped.set()
+        self.thread.join()
+
+
+def dashboard_points(bins, servers, cfg, **kwargs):
+    """GetCustomer of `serve` without a dashboard, and with one whose live
+    journal a browser is watching (DashboardPoller)."""
+    without = load_point(bins, servers["customer-fake serve"], cfg, "get", 16,
+                         label=report.SERVE_NO_DASHBOARD, **kwargs)
+    server = servers["customer-fake serve --ui-listen"]
+    poller = DashboardPoller(server.ui_url)
+    try:
+        with_ui = load_point(bins, server, cfg, "get", 16,
+                             label=report.SERVE_DASHBOARD, **kwargs)
+    finally:
+        poller.stop()
+    return [without, with_ui]
 
 
 def peer_points(bins, servers, cfg, **kwargs):
@@ -258,6 +318,9 @@ def run_target_rounds(bins, servers, cfg):
         for r in (protos_points(bins, servers, cfg,
                                 duration=cfg.round_duration,
                                 warmup=cfg.round_warmup) +
+                  dashboard_points(bins, servers, cfg,
+                                   duration=cfg.round_duration,
+                                   warmup=cfg.round_warmup) +
                   peer_points(bins, servers, cfg, duration=cfg.round_duration,
                               warmup=cfg.round_warmup)):
             r["round"] = round_no + 1

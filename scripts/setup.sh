@@ -12,6 +12,8 @@ packages=(
   nghttp2-client
   # bench-yaml-scan's comparison row: the YAML scan of Debian's libyaml
   libyaml-dev
+  # the dashboard's browser tests (tests/browser): headless chromium
+  chromium
   # scripts/package: the man page (from --help and --version)
   help2man
   # MOIA's guide's Go flow (tests/go): Go, grpc-go and protobuf-go from

@@ -40,6 +40,7 @@ absl::string_view Placeholder(absl::string_view flag_name) {
       {"token", "TOKEN"},
       {"oauth_listen", "HOST:PORT"},
       {"oauth_client", "ID:SECRET"},
+      {"ui_listen", "HOST:PORT"},
       {"oauth_token_ttl", "DURATION"},
       {"tls_cert", "FILE"},
       {"tls_key", "FILE"},

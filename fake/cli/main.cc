@@ -57,6 +57,9 @@ ABSL_FLAG(std::vector<std::string>, token, {},
 ABSL_FLAG(std::string, oauth_listen, "",
           "serve MOIA's OAuth token endpoint (POST /auth/oauth/token) over "
           "HTTP on this HOST:PORT");
+ABSL_FLAG(std::string, ui_listen, "",
+          "serve the web dashboard and its JSON API (/api/v1/) on this "
+          "HOST:PORT, guarded by --control-token; HTTPS with TLS on");
 ABSL_FLAG(std::vector<std::string>, oauth_client, {},
           "ID:SECRET of a client the token endpoint accepts; repeat for more "
           "(default: the scenario's clients; with none, any)");
@@ -219,6 +222,7 @@ const FlagList& ServerFlags() {
                                           "oauth_listen",
                                           "oauth_client",
                                           "oauth_token_ttl",
+                                          "ui_listen",
                                           "tls_cert",
                                           "tls_key",
                                           "tls_self_signed",
@@ -540,6 +544,7 @@ absl::StatusOr<customerfake::FakeOptions> ServeOptions() {
   }
   options.tokens = absl::GetFlag(FLAGS_token);
   options.oauth_listen_address = absl::GetFlag(FLAGS_oauth_listen);
+  options.ui_listen_address = absl::GetFlag(FLAGS_ui_listen);
   for (const std::string& client : absl::GetFlag(FLAGS_oauth_client)) {
     size_t colon = client.find(':');
     if (colon == 0 || colon == std::string::npos) {
@@ -778,6 +783,10 @@ int Serve() {
   }
   if (!(*fake)->oauth_address().empty()) {
     std::cout << "oauth on " << (*fake)->oauth_address() << std::endl;
+  }
+  if (!(*fake)->ui_address().empty()) {
+    std::cout << "dashboard on " << (tls_trust->empty() ? "http" : "https")
+              << "://" << (*fake)->ui_address() << "/" << std::endl;
   }
   if (!tls_trust->empty()) {
     std::cerr << absl::StrCat("customer-fake: TLS on the API port",

@@ -1,8 +1,12 @@
 #include "fake/control/control.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
+#include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "fake/core/core.h"
 #include "fake/errors/errors.h"
@@ -124,7 +128,7 @@ absl::Status Control::ClearFaultRules(absl::string_view ns) {
 
 absl::StatusOr<Control::CallPage> Control::ListCalls(
     absl::string_view ns, absl::string_view method, int32_t page_size,
-    absl::string_view page_token, bool applied_only) {
+    absl::string_view page_token, bool applied_only, uint64_t after_sequence) {
   constexpr int32_t kDefaultPageSize = 100;
   constexpr int32_t kMaxPageSize = 1000;
   if (page_size < 0) return errors::InvalidPageSize(page_size);
@@ -136,7 +140,7 @@ absl::StatusOr<Control::CallPage> Control::ListCalls(
   expected.set_list(
       absl::StrCat("calls:", method, applied_only ? ":applied" : ""));
   expected.set_namespace_name(std::string(ns));
-  uint64_t after = 0;
+  uint64_t after = after_sequence;
   if (!page_token.empty()) {
     auto token = core_.tokens().Decode(page_token, expected);
     if (!token.ok()) return token.status();
@@ -187,6 +191,66 @@ absl::Status Control::DeleteNamespace(absl::string_view ns) {
 
 std::vector<std::string> Control::ListNamespaces() {
   return core_.namespaces().Names();
+}
+
+std::vector<Control::NamespaceSummary> Control::SummarizeNamespaces() {
+  std::vector<NamespaceSummary> out;
+  for (const std::shared_ptr<state::Namespace>& space :
+       core_.namespaces().All()) {
+    NamespaceSummary summary;
+    summary.name = space->name();
+    summary.customers = space->customer_count();
+    summary.fault_rules = space->ListFaultRules().size();
+    summary.calls = space->journal().size();
+    summary.last_activity = space->journal().last_arrival();
+    out.push_back(std::move(summary));
+  }
+  return out;
+}
+
+absl::StatusOr<Control::CustomerPage> Control::ListCustomers(
+    absl::string_view ns, absl::string_view query, size_t offset,
+    size_t limit) {
+  constexpr size_t kDefaultLimit = 50;
+  constexpr size_t kMaxLimit = 1000;
+  limit = limit == 0 ? kDefaultLimit : std::min(limit, kMaxLimit);
+  auto space = core_.namespaces().GetOrCreate(ns);
+  if (!space.ok()) return space.status();
+  const std::string lower_query = absl::AsciiStrToLower(query);
+  auto contains = [&lower_query](absl::string_view text) {
+    return absl::StrContains(absl::AsciiStrToLower(text), lower_query);
+  };
+  auto matches = [&](const model::CustomerRecord& customer) {
+    return lower_query.empty() || contains(customer.id) ||
+           contains(customer.fields.given_name) ||
+           contains(customer.fields.family_name) ||
+           contains(customer.fields.email_address);
+  };
+  // A reset between two pages of the walk starts it again, so the page is
+  // of one generation.
+  for (;;) {
+    const uint64_t generation = (*space)->generation();
+    CustomerPage out;
+    uint64_t after = 0;
+    absl::Status status;
+    for (bool more = true; more;) {
+      auto page = (*space)->List(after, kMaxLimit, generation);
+      if (!page.ok()) {
+        status = page.status();
+        break;
+      }
+      for (model::CustomerRecord& customer : page->customers) {
+        if (!matches(customer)) continue;
+        if (out.total >= offset && out.customers.size() < limit) {
+          out.customers.push_back(std::move(customer));
+        }
+        ++out.total;
+      }
+      after = page->last_key;
+      more = page->more;
+    }
+    if (status.ok()) return out;
+  }
 }
 
 }  // namespace customerfake::control

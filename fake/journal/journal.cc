@@ -102,4 +102,10 @@ size_t Journal::size() const {
   return entries_.size();
 }
 
+std::optional<absl::Time> Journal::last_arrival() const {
+  absl::MutexLock lock(&mu_);
+  if (entries_.empty()) return std::nullopt;
+  return entries_.back().arrival;
+}
+
 }  // namespace customerfake::journal

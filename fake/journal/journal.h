@@ -47,6 +47,8 @@ class Journal {
             bool applied_only = false) const;
   void Clear();
   size_t size() const;
+  // The arrival of the newest entry; nullopt when the journal is empty.
+  std::optional<absl::Time> last_arrival() const;
 
  private:
   const size_t max_entries_;

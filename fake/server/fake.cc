@@ -20,6 +20,7 @@
 #include "fake/tls/certificates.h"
 #include "fake/transport/api_service.h"
 #include "fake/transport/control_service.h"
+#include "fake/transport/dashboard.h"
 #include "fake/transport/oauth_endpoint.h"
 #include "fake/transport/parse_failure.h"
 #include "fake/transport/reflection.h"
@@ -47,6 +48,7 @@ struct Fake::Impl {
   std::unique_ptr<grpc::Server> control_server;     // with a separate listener
   std::unique_ptr<StateKeeper> state;               // with a state file
   std::unique_ptr<transport::OAuthEndpoint> oauth;  // with an OAuth listener
+  std::unique_ptr<transport::Dashboard> dashboard;  // with a UI listener
   bool state_restored = false;
   absl::Mutex mu;
   bool shut_down ABSL_GUARDED_BY(mu) = false;
@@ -278,6 +280,7 @@ absl::Status Fake::Impl::StartGrpc(const FakeOptions& options, int* port,
 }
 
 void Fake::Impl::StopListeners() {
+  if (dashboard != nullptr) dashboard->Stop();
   if (oauth != nullptr) oauth->Stop();
   for (grpc::Server* started : {server.get(), control_server.get()}) {
     if (started != nullptr) started->Shutdown();
@@ -332,6 +335,14 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
     started = oauth.status();
     if (oauth.ok()) impl->oauth = *std::move(oauth);
   }
+  if (started.ok() && !options.ui_listen_address.empty()) {
+    absl::StatusOr<std::unique_ptr<transport::Dashboard>> dashboard =
+        transport::Dashboard::Start(
+            *impl->control, {options.ui_listen_address, options.control_token,
+                             options.tls.cert_pem, options.tls.key_pem});
+    started = dashboard.status();
+    if (dashboard.ok()) impl->dashboard = *std::move(dashboard);
+  }
   if (!started.ok()) {
     impl->StopListeners();
     return started;
@@ -341,6 +352,9 @@ absl::StatusOr<std::unique_ptr<Fake>> Fake::Start(FakeOptions options) {
   auto fake = std::unique_ptr<Fake>(new Fake(std::move(impl)));
   if (fake->impl_->oauth != nullptr) {
     fake->oauth_address_ = fake->impl_->oauth->address();
+  }
+  if (fake->impl_->dashboard != nullptr) {
+    fake->ui_address_ = fake->impl_->dashboard->address();
   }
   if (port != 0) {
     fake->port_ = port;
@@ -365,6 +379,7 @@ void Fake::Shutdown(absl::Duration grace) {
     impl_->shut_down = true;
   }
   const auto deadline = absl::ToChronoTime(absl::Now() + grace);
+  if (impl_->dashboard != nullptr) impl_->dashboard->Stop();
   if (impl_->oauth != nullptr) impl_->oauth->Stop();
   for (grpc::Server* server :
        {impl_->server.get(), impl_->control_server.get()}) {

@@ -71,6 +71,10 @@ struct FakeOptions {
   std::string oauth_listen_address;
   std::vector<model::OAuthClient> oauth_clients;
   std::optional<absl::Duration> oauth_token_ttl;
+  // The web dashboard and its JSON API (docs/dashboard.md) on this
+  // HOST:PORT when set, guarded by control_token; HTTPS with `tls`. Nothing
+  // runs for it when empty.
+  std::string ui_listen_address;
 
   // Sandbox state kept across restarts: read at start when the file exists
   // (instead of starting every namespace from the scenario), written every
@@ -132,6 +136,8 @@ class Fake {
   const std::string& control_address() const { return control_address_; }
   // The token endpoint's HOST:PORT; empty without oauth_listen_address.
   const std::string& oauth_address() const { return oauth_address_; }
+  // The dashboard's HOST:PORT; empty without ui_listen_address.
+  const std::string& ui_address() const { return ui_address_; }
 
   // The control service's operations as direct calls (no gRPC hop).
   control::Control& control();
@@ -163,6 +169,7 @@ class Fake {
   std::string address_;
   std::string control_address_;
   std::string oauth_address_;
+  std::string ui_address_;
   int port_ = 0;
 };
 

@@ -135,6 +135,11 @@ absl::Status Namespace::RemoveFlag(absl::string_view id,
   return absl::OkStatus();
 }
 
+size_t Namespace::customer_count() const {
+  absl::MutexLock lock(&mu_);
+  return store_.size();
+}
+
 absl::StatusOr<Namespace::CustomerPage> Namespace::List(
     uint64_t after_key, size_t limit, uint64_t generation,
     size_t max_bytes) const {

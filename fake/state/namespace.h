@@ -50,6 +50,7 @@ class Namespace {
     uint64_t last_key = 0;
     bool more = false;
   };
+  size_t customer_count() const;
   // Fails with INVALID_PAGE_TOKEN when `generation` is no longer current.
   // A page stops early rather than pass `max_bytes` (see CustomerStore).
   absl::StatusOr<CustomerPage> List(uint64_t after_key, size_t limit,

@@ -65,6 +65,16 @@ absl::Status CheckAuth(const model::Settings& settings,
   return absl::OkStatus();
 }
 
+bool SecretMatches(absl::string_view given, absl::string_view secret) {
+  unsigned char diff = given.size() == secret.size() ? 0 : 1;
+  for (size_t i = 0; i < given.size(); ++i) {
+    diff |= static_cast<unsigned char>(given[i]) ^
+            static_cast<unsigned char>(
+                secret.empty() ? 0 : secret[i % secret.size()]);
+  }
+  return diff == 0;
+}
+
 std::string MaskAuthorization(absl::string_view value) {
   absl::string_view token = BearerToken(value);
   if (token.empty()) return "***";

@@ -21,6 +21,10 @@ absl::Status CheckAuth(const model::Settings& settings,
                        const Metadata& metadata,
                        const state::TokenIssuer& issued);
 
+// Whether `given` is `secret` (the control token), compared in time
+// independent of where the strings differ.
+bool SecretMatches(absl::string_view given, absl::string_view secret);
+
 // The header value with the token replaced, for the journal and logs.
 std::string MaskAuthorization(absl::string_view value);
 

@@ -6,8 +6,6 @@
 #include <optional>
 #include <utility>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "fake/core/core.h"
 #include "fake/errors/errors.h"
@@ -15,8 +13,8 @@
 #include "fake/model/names.h"
 #include "fake/model/version.h"
 #include "fake/transport/auth.h"
+#include "fake/transport/control_proto.h"
 #include "google/protobuf/util/json_util.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace customerfake::transport {
 namespace {
@@ -24,8 +22,6 @@ namespace {
 constexpr absl::string_view kControlDomain = "customer-fake.control";
 constexpr absl::string_view kNamespaceHeader = "x-fake-namespace";
 constexpr absl::string_view kTokenHeader = "x-fake-control-token";
-
-using google::protobuf::util::TimeUtil;
 
 // The header's value; nullopt when the call does not carry it.
 std::optional<std::string> Header(const grpc::CallbackServerContext& context,
@@ -42,94 +38,6 @@ std::string NamespaceOf(const grpc::CallbackServerContext& context) {
       .value_or(std::string(model::kDefaultNamespace));
 }
 
-// Compares in time independent of where the strings differ.
-bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i]) ^
-            static_cast<unsigned char>(b.empty() ? 0 : b[i % b.size()]);
-  }
-  return diff == 0;
-}
-
-std::string DurationText(absl::Duration duration) {
-  return absl::FormatDuration(duration);
-}
-
-void ToProto(const model::FaultAction& action, cv1::FaultAction* out) {
-  out->set_code(errors::CodeName(action.code));
-  out->set_message(action.message);
-  out->set_reason(action.reason);
-  out->mutable_error_metadata()->insert(action.error_metadata.begin(),
-                                        action.error_metadata.end());
-  if (action.retry_delay) {
-    out->set_retry_delay(DurationText(*action.retry_delay));
-  }
-  if (action.delay > absl::ZeroDuration()) {
-    out->set_delay(DurationText(action.delay));
-  }
-  out->set_hang(action.hang);
-  out->set_serve_first(action.serve_first);
-  out->set_reset_stream(action.reset_stream);
-  out->set_close_connection(action.close_connection);
-  if (action.response_json) {
-    (void)google::protobuf::util::JsonStringToMessage(*action.response_json,
-                                                      out->mutable_response());
-  }
-}
-
-void ToProto(const model::FaultRule& rule, cv1::FaultRule* out) {
-  out->set_id(rule.id);
-  out->set_method(rule.method);
-  out->mutable_match_metadata()->insert(rule.match_metadata.begin(),
-                                        rule.match_metadata.end());
-  out->mutable_match_request()->insert(rule.match_request.begin(),
-                                       rule.match_request.end());
-  out->set_skip(rule.skip);
-  out->set_times(rule.times);
-  out->set_probability(rule.probability);
-  if (rule.action) ToProto(*rule.action, out->mutable_action());
-  for (const model::FaultAction& action : rule.sequence) {
-    ToProto(action, out->add_sequence());
-  }
-}
-
-google::protobuf::Duration ToProto(absl::Duration duration) {
-  return TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(duration));
-}
-
-google::protobuf::Timestamp ToProto(absl::Time time) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
-}
-
-void ToProto(const model::CallRecord& record, cv1::Call* out) {
-  out->set_sequence(record.sequence);
-  out->set_method(record.method);
-  out->set_request_json(record.RequestJson());
-  for (const auto& [key, value] : record.metadata) {
-    // Binary headers hold any bytes, and proto3 strings must be UTF-8:
-    // they are shown in base64, as gRPC's text tools show them.
-    (*out->mutable_metadata())[key] =
-        key == "authorization"        ? MaskAuthorization(value)
-        : absl::EndsWith(key, "-bin") ? absl::Base64Escape(value)
-                                      : errors::Printable(value, SIZE_MAX);
-  }
-  out->set_code(errors::CodeName(record.code));
-  out->set_reason(record.reason);
-  out->set_message(record.message);
-  out->set_fault_rule(record.fault_rule);
-  *out->mutable_arrival_time() = ToProto(record.arrival);
-  if (record.deadline) *out->mutable_deadline() = ToProto(*record.deadline);
-  *out->mutable_duration() = ToProto(record.duration);
-  out->set_attempt(record.attempt);
-  if (record.since_previous_attempt) {
-    *out->mutable_since_previous_attempt() =
-        ToProto(*record.since_previous_attempt);
-  }
-  out->set_applied(record.applied);
-  out->set_outcome(std::string(model::CallOutcomeName(record.outcome)));
-}
-
 }  // namespace
 
 ControlService::ControlService(control::Control& control, std::string token)
@@ -140,8 +48,7 @@ grpc::ServerUnaryReactor* ControlService::Answer(
     const std::function<absl::Status(const std::string& ns)>& body) {
   absl::Status status;
   if (!token_.empty() &&
-      !ConstantTimeEquals(Header(*context, kTokenHeader).value_or(""),
-                          token_)) {
+      !SecretMatches(Header(*context, kTokenHeader).value_or(""), token_)) {
     status = errors::PermissionDenied(
         "control calls need the right x-fake-control-token metadata");
   } else {

@@ -829,6 +829,31 @@ class EnvironmentTest(unittest.TestCase):
         finally:
             server.close()
 
+    def test_dashboard_from_env_answers_its_page_and_api(self):
+        server = Server(env={"CUSTOMER_FAKE_UI_LISTEN": "127.0.0.1:0"})
+        try:
+            line = server._read_line(TIMEOUT)
+            match = re.fullmatch(r"dashboard on (http://127\.0\.0\.1:\d+/)\n",
+                                 line or "")
+            self.assertTrue(match, repr(line))
+            import urllib.request
+            with urllib.request.urlopen(match.group(1)) as page:
+                self.assertEqual(page.status, 200)
+                self.assertEqual(page.headers["Content-Type"],
+                                 "text/html; charset=utf-8")
+            with urllib.request.urlopen(match.group(1) + "api/v1/namespaces") as api:
+                self.assertEqual(api.read(), b'{"namespaces":[]}')
+        finally:
+            self.assertEqual(server.terminate(), 0, server.read_stderr())
+            server.close()
+
+    def test_dashboard_bad_address_exits_2(self):
+        result = run("serve", "--listen", "127.0.0.1:0", "--ui-listen", "nowhere")
+        self.assertEqual(result.returncode, 2, describe(result))
+        self.assertEqual(
+            result.stderr.splitlines()[-1],
+            'customer-fake: bad dashboard listen address "nowhere": use HOST:PORT')
+
     def test_command_line_wins_over_env(self):
         # The variable's value is not even checked when the flag is given.
         server = Server("--scenario", os.path.join(SCENARIOS, "default.yaml"),

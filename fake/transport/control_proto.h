@@ -1,0 +1,20 @@
+#ifndef CUSTOMER_FAKE_TRANSPORT_CONTROL_PROTO_H_
+#define CUSTOMER_FAKE_TRANSPORT_CONTROL_PROTO_H_
+
+#include "customerfake/control/v1/control.pb.h"
+#include "fake/model/call_record.h"
+#include "fake/model/fault_rule.h"
+
+namespace customerfake::transport {
+
+namespace cv1 = ::customerfake::control::v1;
+
+// The control service's messages of the model's rules and journal entries:
+// what ControlService answers, and the JSON the dashboard's API answers.
+void ToProto(const model::FaultRule& rule, cv1::FaultRule* out);
+// Tokens masked, binary metadata in base64, as the journal shows them.
+void ToProto(const model::CallRecord& record, cv1::Call* out);
+
+}  // namespace customerfake::transport
+
+#endif  // CUSTOMER_FAKE_TRANSPORT_CONTROL_PROTO_H_
