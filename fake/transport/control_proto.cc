@@ -43,11 +43,11 @@ google::protobuf::Duration ToProto(absl::Duration duration) {
   return TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(duration));
 }
 
+}  // namespace
+
 google::protobuf::Timestamp ToProto(absl::Time time) {
   return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
 }
-
-}  // namespace
 
 void ToProto(const model::FaultRule& rule, cv1::FaultRule* out) {
   out->set_id(rule.id);
