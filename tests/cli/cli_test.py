@@ -139,10 +139,12 @@ class Server:
         has to say where to listen)."""
         self.stderr = tempfile.TemporaryFile(mode="w+")
         base = ["--listen", "127.0.0.1:0", "--log-level", "off"] if flags else []
+        # stdout unbuffered (bytes): select() in _read_line must see every
+        # line, and a buffered reader may already hold the next one.
         self.proc = subprocess.Popen(
             [BINARY, "serve", *base, *extra],
             stdout=subprocess.PIPE, stderr=self.stderr,
-            stdin=subprocess.DEVNULL, text=True, env=environment(env))
+            stdin=subprocess.DEVNULL, bufsize=0, env=environment(env))
         self.first_line = self._read_line(TIMEOUT)
         match = re.fullmatch(r"listening on (127\.0\.0\.1:\d+)\n",
                              self.first_line or "")
@@ -158,10 +160,8 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             ready, _, _ = select.select([self.proc.stdout], [], [], 0.1)
-            if ready:
-                return self.proc.stdout.readline()
-            if self.proc.poll() is not None:
-                return self.proc.stdout.readline()
+            if ready or self.proc.poll() is not None:
+                return self.proc.stdout.readline().decode("utf-8")
         return None
 
     def read_stderr(self):
