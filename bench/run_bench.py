@@ -281,11 +281,12 @@ def dashboard_points(bins, servers, cfg, **kwargs):
 
 
 def peer_points(bins, servers, cfg, **kwargs):
-    """GetCustomer of `serve` with its default logging and of the peer."""
-    if report.PEER not in servers:
-        return []
+    """GetCustomer of `serve` with its default logging, and of the peer when
+    it is installed."""
+    names = [report.SERVE_LOGGING] + (
+        [report.PEER] if report.PEER in servers else [])
     return [load_point(bins, servers[name], cfg, "get", 16, **kwargs)
-            for name in [report.SERVE_LOGGING, report.PEER]]
+            for name in names]
 
 
 def protos_points(bins, servers, cfg, **kwargs):
