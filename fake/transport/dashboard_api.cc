@@ -321,7 +321,8 @@ void AddDashboardApi(control::Control& control, httplib::Server& server) {
                    const std::string& ns) {
           return control.ClearFaultRules(ns);
         });
-  Route(control, server, "DELETE", "/rules/([^/]+)",
+  // Any id: httplib decodes the path first, so an id's %2F is a "/" here.
+  Route(control, server, "DELETE", "/rules/(.+)",
         [&control](const httplib::Request& request, httplib::Response&,
                    const std::string& ns) {
           return control.RemoveFaultRule(ns, request.matches[2].str());

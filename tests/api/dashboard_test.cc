@@ -290,6 +290,20 @@ TEST_F(DashboardTest, ARuleAddedThroughTheApiFailsTheNextCall) {
             "\\\"down\\\"\"}}");
 }
 
+TEST_F(DashboardTest, ARuleWhoseIdHasASlashIsRemovedByItsEncodedId) {
+  auto added = Post(absl::StrCat(kNs, "/rules"),
+                    "{\"yaml\":\"id: team/a\\naction: {code: UNAVAILABLE}\"}");
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->body, "{\"id\":\"team/a\"}");
+
+  auto removed = Delete(absl::StrCat(kNs, "/rules/team%2Fa"));
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->status, 200) << removed->body;
+  auto rules = fake_->control().ListFaultRules("dash");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  EXPECT_TRUE(rules->empty());
+}
+
 TEST_F(DashboardTest, AnInvalidRuleGetsTheControlServicesMessage) {
   const std::string yaml = "method: GetCustomer\naction: {code: NOPE}";
   grpc::ClientContext context;
