@@ -19,6 +19,7 @@
 #include "fake/transport/auth.h"
 #include "fake/transport/dashboard_api.h"
 #include "fake/transport/dashboard_assets.h"
+#include "fake/transport/http_listener.h"
 
 namespace customerfake::transport {
 namespace {
@@ -141,28 +142,11 @@ httplib::Server::HandlerResponse Check(const Guard& guard,
   return httplib::Server::HandlerResponse::Unhandled;
 }
 
-absl::StatusOr<std::pair<std::string, int>> SplitAddress(
-    const std::string& address) {
-  size_t colon = address.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
-      port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bad dashboard listen address \"", address, "\": use HOST:PORT"));
-  }
-  std::string host = address.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return std::make_pair(host, port);
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Dashboard>> Dashboard::Start(
     control::Control& control, const Options& options) {
-  auto host_port = SplitAddress(options.address);
+  auto host_port = SplitListenAddress(options.address, "dashboard");
   if (!host_port.ok()) return host_port.status();
   auto [host, port] = *std::move(host_port);
   auto dashboard = std::unique_ptr<Dashboard>(new Dashboard());
@@ -224,31 +208,15 @@ absl::StatusOr<std::unique_ptr<Dashboard>> Dashboard::Start(
                 absl::StrCat("HTTP status ", response.status));
     }
   });
-  if (port == 0) {
-    port = server.bind_to_any_port(host);
-    if (port < 0) port = 0;
-  } else if (!server.bind_to_port(host, port)) {
-    port = 0;
-  }
-  if (port == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options.address));
-  }
-  dashboard->address_ = absl::StrCat(
-      options.address.substr(0, options.address.rfind(':')), ":", port);
-  dashboard->thread_ = std::thread([&server] { server.listen_after_bind(); });
-  // Until it runs, stop() would not reach it.
-  for (int i = 0; i < 5000 && !server.is_running(); ++i) {
-    absl::SleepFor(absl::Milliseconds(1));
-  }
+  absl::StatusOr<std::string> bound =
+      BindAndRun(server, options.address, host, port, dashboard->thread_);
+  if (!bound.ok()) return bound.status();
+  dashboard->address_ = *std::move(bound);
   return dashboard;
 }
 
 Dashboard::~Dashboard() { Stop(); }
 
-void Dashboard::Stop() {
-  if (server_ != nullptr) server_->stop();
-  if (thread_.joinable()) thread_.join();
-}
+void Dashboard::Stop() { StopAndJoin(server_.get(), thread_); }
 
 }  // namespace customerfake::transport

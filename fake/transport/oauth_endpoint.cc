@@ -17,6 +17,7 @@
 #include "fake/model/names.h"
 #include "fake/state/registry.h"
 #include "fake/tls/server_context.h"
+#include "fake/transport/http_listener.h"
 
 namespace customerfake::transport {
 namespace {
@@ -130,18 +131,9 @@ void IssueToken(core::Core& core, const httplib::Request& request,
 absl::StatusOr<std::unique_ptr<OAuthEndpoint>> OAuthEndpoint::Start(
     core::Core& core, const std::string& address, absl::string_view cert_pem,
     absl::string_view key_pem) {
-  size_t colon = address.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
-      port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bad OAuth listen address \"", address, "\": use HOST:PORT"));
-  }
-  std::string host = address.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
+  auto host_port = SplitListenAddress(address, "OAuth");
+  if (!host_port.ok()) return host_port.status();
+  auto [host, port] = *std::move(host_port);
   auto endpoint = std::unique_ptr<OAuthEndpoint>(new OAuthEndpoint());
   if (cert_pem.empty() && key_pem.empty()) {
     endpoint->server_ = std::make_unique<httplib::Server>();
@@ -183,29 +175,15 @@ absl::StatusOr<std::unique_ptr<OAuthEndpoint>> OAuthEndpoint::Start(
             absl::StrCat("HTTP status ", response.status));
     }
   });
-  if (port == 0) {
-    port = server.bind_to_any_port(host);
-    if (port < 0) port = 0;
-  } else if (!server.bind_to_port(host, port)) {
-    port = 0;
-  }
-  if (port == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
-  }
-  endpoint->address_ = absl::StrCat(address.substr(0, colon), ":", port);
-  endpoint->thread_ = std::thread([&server] { server.listen_after_bind(); });
-  // Until it runs, stop() would not reach it.
-  for (int i = 0; i < 5000 && !server.is_running(); ++i) {
-    absl::SleepFor(absl::Milliseconds(1));
-  }
+  absl::StatusOr<std::string> bound =
+      BindAndRun(server, address, host, port, endpoint->thread_);
+  if (!bound.ok()) return bound.status();
+  endpoint->address_ = *std::move(bound);
   return endpoint;
 }
 
 OAuthEndpoint::~OAuthEndpoint() { Stop(); }
 
-void OAuthEndpoint::Stop() {
-  if (server_ != nullptr) server_->stop();
-  if (thread_.joinable()) thread_.join();
-}
+void OAuthEndpoint::Stop() { StopAndJoin(server_.get(), thread_); }
 
 }  // namespace customerfake::transport
