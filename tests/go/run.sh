@@ -24,12 +24,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start NAME ARGS...: a fake; prints its address.
+# start NAME ARGS...: a fake in the background, its pid kept for cleanup
+# (so not in a $(...) subshell, whose pids+= the cleanup would not see).
 start() {
   local name=$1; shift
   "$FAKE_BIN" serve --listen 127.0.0.1:0 --scenario "$SCENARIO" \
     --log-level warn "$@" >"$WORK/$name.log" 2>&1 &
   pids+=($!)
+}
+# address_of NAME: the address the fake NAME listens on, from its log.
+address_of() {
+  local name=$1
   for _ in $(seq 100); do
     local addr; addr=$(sed -n 's/^listening on //p' "$WORK/$name.log" | head -1)
     [ -n "$addr" ] && { echo "$addr"; return 0; }
@@ -37,8 +42,10 @@ start() {
   done
   echo "no 'listening on' line:" >&2; cat "$WORK/$name.log" >&2; return 1
 }
-ADDR=$(start plain) || exit 1
-TLS_ADDR=$(start tls --tls-self-signed "$WORK/tls") || exit 1
+start plain
+start tls --tls-self-signed "$WORK/tls"
+ADDR=$(address_of plain) || exit 1
+TLS_ADDR=$(address_of tls) || exit 1
 # The certificate names localhost: dial it by that name.
 TLS_ADDR=localhost:${TLS_ADDR##*:}
 
