@@ -112,6 +112,14 @@ def call(stub, method, request, metadata=(), **kwargs):
     return getattr(stub, method)(request, metadata=metadata, timeout=CALL_TIMEOUT, **kwargs)
 
 
+def create_named(stub, given):
+    """Creates a customer named `given` Tester (the rest fixed); its id."""
+    return call(stub, "CreateCustomer", customer_pb2.CreateCustomerRequest(
+        given_name=given, family_name="Tester", email_address="t@example.com",
+        language_code="en", phone_number="+4997259173740"),
+        metadata=bearer("t")).customer.id
+
+
 def error_details(error):
     """The google.rpc.Status in an RpcError's grpc-status-details-bin trailer."""
     trailers = dict(error.trailing_metadata() or ())

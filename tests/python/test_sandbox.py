@@ -18,7 +18,7 @@ import urllib.request
 import grpc
 
 from fake_process import (CALL_TIMEOUT, FakeProcess, FakeTestCase, bearer, call, connect,
-                          customer_pb2, customer_pb2_grpc, scenarios_dir)
+                          create_named, customer_pb2, customer_pb2_grpc, scenarios_dir)
 
 
 def fetch_token(oauth_address, client_id, client_secret, grant_type="client_credentials"):
@@ -114,13 +114,6 @@ class StateFileTest(unittest.TestCase):
         return fake, customer_pb2_grpc.CustomerServiceStub(channel)
 
     @staticmethod
-    def create(stub, given):
-        return call(stub, "CreateCustomer", customer_pb2.CreateCustomerRequest(
-            given_name=given, family_name="Tester", email_address="t@example.com",
-            language_code="en", phone_number="+4997259173740"),
-            metadata=bearer("t")).customer.id
-
-    @staticmethod
     def ids(stub):
         return [c.id for c in call(stub, "ListCustomers",
                                    customer_pb2.ListCustomersRequest(page_size=1000),
@@ -128,7 +121,7 @@ class StateFileTest(unittest.TestCase):
 
     def test_state_survives_sigterm_and_restart(self):
         fake, stub = self.start()
-        created = self.create(stub, "Ada")
+        created = create_named(stub, "Ada")
         call(stub, "AddCustomerFlag", customer_pb2.AddCustomerFlagRequest(
             customer_id=created, flag="WHEELCHAIR_ACCESS_NEEDED"), metadata=bearer("t"))
         before = self.ids(stub)
@@ -144,7 +137,7 @@ class StateFileTest(unittest.TestCase):
 
     def test_a_crash_loses_at_most_the_last_interval(self):
         fake, stub = self.start("--state-interval", "100ms")
-        created = self.create(stub, "Bea")
+        created = create_named(stub, "Bea")
         time.sleep(0.5)  # several intervals
         fake.proc.send_signal(signal.SIGKILL)
         fake.proc.wait()

@@ -15,8 +15,8 @@ import tempfile
 import time
 import unittest
 
-from fake_process import (CALL_TIMEOUT, FakeProcess, bearer, call, connect, customer_pb2,
-                          customer_pb2_grpc, scenarios_dir)
+from fake_process import (CALL_TIMEOUT, FakeProcess, bearer, call, connect, create_named,
+                          customer_pb2, customer_pb2_grpc, scenarios_dir)
 
 ENOSPC = os.strerror(errno.ENOSPC)  # "No space left on device"
 EROFS = os.strerror(errno.EROFS)    # "Read-only file system"
@@ -63,13 +63,6 @@ class StateFileDiskTest(unittest.TestCase):
         channel = connect(fake.address)
         self.addCleanup(channel.close)
         return fake, customer_pb2_grpc.CustomerServiceStub(channel)
-
-    @staticmethod
-    def create(stub, given):
-        return call(stub, "CreateCustomer", customer_pb2.CreateCustomerRequest(
-            given_name=given, family_name="Tester", email_address="t@example.com",
-            language_code="en", phone_number="+4997259173740"),
-            metadata=bearer("t")).customer.id
 
     @staticmethod
     def given_names(stub):
@@ -120,7 +113,7 @@ class StateFileDiskTest(unittest.TestCase):
         # the count of failed writes is exact; the interval never comes.
         fake, stub = self.start(self.path, "--state-sync", "always", "--state-interval", "1h")
         start_names = self.given_names(stub)
-        self.create(stub, "Ann")
+        create_named(stub, "Ann")
         good = self.read()
         self.assertIn(b"Ann", good)
         before = self.health_json(fake)
@@ -132,8 +125,8 @@ class StateFileDiskTest(unittest.TestCase):
         self.fill()
         failing_from = datetime.datetime.now(datetime.timezone.utc)
         # The API serves from memory.
-        self.create(stub, "Bob")
-        self.create(stub, "Cy")
+        create_named(stub, "Bob")
+        create_named(stub, "Cy")
         self.assertEqual(self.given_names(stub), start_names + ["Ann", "Bob", "Cy"])
 
         state = self.health_json(fake)["state_file"]
@@ -171,7 +164,7 @@ class StateFileDiskTest(unittest.TestCase):
 
         # Space returns: the next change writes everything, the entry clears.
         os.remove(os.path.join(self.dir, "filler"))
-        self.create(stub, "Dee")
+        create_named(stub, "Dee")
         after = self.health_json(fake)["state_file"]
         self.assertIsNone(after["failure"])
         self.assertLessEqual(since, rfc3339(after["last_written"]))
@@ -189,14 +182,14 @@ class StateFileDiskTest(unittest.TestCase):
         # The periodic default: the test waits for the writes' outcome.
         fake, stub = self.start(self.path, "--state-interval", "20ms")
         start_names = self.given_names(stub)
-        self.create(stub, "Ann")
+        create_named(stub, "Ann")
         self.wait_for(lambda: b"Ann" in self.read())
         good = self.read()
 
         mount("-o", "remount,ro", self.dir)
         remounted = True
         try:
-            self.create(stub, "Bob")
+            create_named(stub, "Bob")
             self.assertEqual(self.given_names(stub), start_names + ["Ann", "Bob"])
             # Several failed writes, one log line.
             state = self.wait_for(lambda: (
