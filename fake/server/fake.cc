@@ -36,6 +36,8 @@ struct Fake::Impl {
   // The API listener's connections, for faults that close one; declared
   // before the servers, so it outlives them.
   transport::Connections connections;
+  // The calls a `hang` rule holds, ended at once by a shutdown.
+  transport::HeldCalls held;
   std::unique_ptr<control::Control> control;
   // The API's wire format and a service per version (v1, v1beta1).
   std::unique_ptr<wire::ApiSchema> schema;
@@ -232,8 +234,8 @@ absl::Status Fake::Impl::LoadSchema(const FakeOptions& options) {
         absl::StrJoin(schema->unknown(), ", ")));
   }
   for (const wire::ServiceWire& service : schema->services()) {
-    api_services.push_back(
-        std::make_unique<transport::ApiService>(*core, connections, service));
+    api_services.push_back(std::make_unique<transport::ApiService>(
+        *core, connections, held, service));
   }
   return absl::OkStatus();
 }
@@ -381,6 +383,9 @@ void Fake::Shutdown(absl::Duration grace) {
   const auto deadline = absl::ToChronoTime(absl::Now() + grace);
   if (impl_->dashboard != nullptr) impl_->dashboard->Stop();
   if (impl_->oauth != nullptr) impl_->oauth->Stop();
+  // Held calls would never end by themselves: gRPC would cancel them only
+  // when the grace is over.
+  impl_->held.ReleaseAll();
   for (grpc::Server* server :
        {impl_->server.get(), impl_->control_server.get()}) {
     if (server == nullptr) continue;

@@ -9,7 +9,7 @@
 namespace customerfake::transport {
 
 ApiService::ApiService(core::Core& core, Connections& connections,
-                       const wire::ServiceWire& service) {
+                       HeldCalls& held, const wire::ServiceWire& service) {
   const errors::Details details = service.rich_errors
                                       ? errors::Details::kRich
                                       : errors::Details::kCodesOnly;
@@ -24,11 +24,11 @@ ApiService::ApiService(core::Core& core, Connections& connections,
         index++,
         new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer,
                                                  grpc::ByteBuffer>(
-            [&core, &connections, &method, handler, details](
+            [&core, &connections, &held, &method, handler, details](
                 grpc::CallbackServerContext* context,
                 const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-              return Call::Start(core, connections, context, method, handler,
-                                 details, request, response);
+              return Call::Start(core, connections, held, context, method,
+                                 handler, details, request, response);
             }));
   }
 }

@@ -4,6 +4,7 @@
 #include <grpcpp/impl/service_type.h>
 
 #include "fake/core/core.h"
+#include "fake/transport/call.h"
 #include "fake/transport/connection_faults.h"
 #include "fake/wire/api_schema.h"
 
@@ -15,9 +16,9 @@ namespace customerfake::transport {
 // bundled files and an integrator's official ones (see wire::ApiSchema).
 class ApiService final : public grpc::Service {
  public:
-  // `service` and `connections` must outlive this (the names of its
-  // methods are used as is).
-  ApiService(core::Core& core, Connections& connections,
+  // `service`, `connections` and `held` must outlive this (the names of
+  // its methods are used as is).
+  ApiService(core::Core& core, Connections& connections, HeldCalls& held,
              const wire::ServiceWire& service);
 };
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "fake/errors/errors.h"
@@ -47,13 +48,47 @@ bool IsTls(const grpc::CallbackServerContext& context) {
 
 }  // namespace
 
+bool HeldCalls::Add(Call* call) {
+  absl::MutexLock lock(&mu_);
+  if (released_) return false;
+  calls_.insert(call);
+  return true;
+}
+
+void HeldCalls::Remove(Call* call) {
+  absl::MutexLock lock(&mu_);
+  calls_.erase(call);
+}
+
+void HeldCalls::ReleaseAll() {
+  // A call claimed here is this thread's to end: no cancellation or other
+  // path finishes it, so it stays alive until its Finish below. The others
+  // in the set are being ended by their own threads, which remove them.
+  std::vector<Call*> claimed;
+  {
+    absl::MutexLock lock(&mu_);
+    released_ = true;
+    for (Call* call : calls_) {
+      bool held;
+      if (call->Claim(&held)) claimed.push_back(call);
+    }
+    calls_.clear();
+  }
+  for (Call* call : claimed) {
+    absl::Status status = absl::UnavailableError("the fake is shutting down");
+    call->Log(status, model::CallOutcome::kAnswered);
+    call->Finish(errors::ToGrpcStatus(
+        status, call->baseline_->settings.error_domain, call->details_));
+  }
+}
+
 grpc::ServerUnaryReactor* Call::Start(
-    core::Core& core, Connections& connections,
+    core::Core& core, Connections& connections, HeldCalls& held,
     grpc::CallbackServerContext* context, const wire::MethodWire& wire,
     handlers::AnyHandler handler, errors::Details details,
     const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  auto call = std::make_unique<Call>(core, connections, context, wire, handler,
-                                     details, request, response);
+  auto call = std::make_unique<Call>(core, connections, held, context, wire,
+                                     handler, details, request, response);
   call->Run();
   grpc::ServerUnaryReactor* reactor = call->reactor_;
   // A call a fault rule took is owned by its CallReactor now.
@@ -61,12 +96,13 @@ grpc::ServerUnaryReactor* Call::Start(
   return reactor;
 }
 
-Call::Call(core::Core& core, Connections& connections,
+Call::Call(core::Core& core, Connections& connections, HeldCalls& held,
            grpc::CallbackServerContext* context, const wire::MethodWire& wire,
            handlers::AnyHandler handler, errors::Details details,
            const grpc::ByteBuffer* request, grpc::ByteBuffer* response)
     : core_(core),
       connections_(connections),
+      held_(held),
       context_(context),
       wire_(wire),
       handler_(handler),
@@ -157,8 +193,12 @@ void Call::Run() {
   record_.fault_rule = fault_->rule_id;
   const model::FaultAction& action = fault_->action;
   if (action.serve_first) RunHandler();
-  if (action.hang || action.delay > absl::ZeroDuration()) {
-    if (!BeginWait(action)) {
+  if (action.hang) {
+    Hold();
+    return;
+  }
+  if (action.delay > absl::ZeroDuration()) {
+    if (!BeginDelay(action.delay)) {
       Complete(absl::CancelledError("call cancelled"),
                model::CallOutcome::kCancelledByClient);
     }
@@ -175,32 +215,49 @@ void Call::RunHandler() {
   if (record_.applied) core_.Changed();
 }
 
-bool Call::BeginWait(const model::FaultAction& action) {
+void Call::Hold() {
+  // Added before mu_ is taken: HeldCalls::ReleaseAll takes its own lock,
+  // then each call's.
+  if (!held_.Add(this)) {
+    Complete(absl::UnavailableError("the fake is shutting down"),
+             model::CallOutcome::kAnswered);
+    return;
+  }
+  bool cancelled;
+  {
+    absl::MutexLock lock(&mu_);
+    in_held_ = true;
+    cancelled = cancelled_;  // the client gave up already
+    // Until OnCancel or ReleaseAll (which may have claimed it already).
+    hanging_ = !cancelled_ && !done_;
+  }
+  if (cancelled) {
+    Complete(absl::CancelledError("call cancelled"),
+             model::CallOutcome::kCancelledByClient);
+  }
+}
+
+bool Call::BeginDelay(absl::Duration delay) {
   absl::MutexLock lock(&mu_);
   if (cancelled_) return false;  // the client gave up already
-  if (action.hang) {
-    hanging_ = true;  // until OnCancel
-    return true;
-  }
   delaying_ = true;
   delay_ = std::make_unique<grpc::Alarm>();
-  delay_->Set(absl::ToChronoTime(absl::Now() + action.delay),
-              [this](bool fired) {
-                bool cancelled;
-                {
-                  absl::MutexLock alarm_lock(&mu_);
-                  delaying_ = false;
-                  cancelled = cancelled_;
-                }
-                // A client that gave up is never served, even when its
-                // cancellation and the alarm cross.
-                if (fired && !cancelled) {
-                  Respond();
-                } else {
-                  Complete(absl::CancelledError("call cancelled"),
-                           model::CallOutcome::kCancelledByClient);
-                }
-              });
+  delay_->Set(absl::ToChronoTime(absl::Now() + delay), [this](bool fired) {
+    bool cancelled;
+    {
+      absl::MutexLock alarm_lock(&mu_);
+      delaying_ = false;
+      cancelled = cancelled_;
+    }
+    // A client that gave up is never served, even when its
+    // cancellation and the alarm cross.
+    if (fired && !cancelled) {
+      Respond();
+    } else {
+      Complete(absl::CancelledError("call cancelled"),
+               model::CallOutcome::kCancelledByClient);
+    }
+  });
   return true;
 }
 
@@ -230,13 +287,24 @@ void Call::Respond() {
   Complete(*served_, model::CallOutcome::kAnswered);
 }
 
+bool Call::Claim(bool* held) {
+  absl::MutexLock lock(&mu_);
+  if (done_) return false;
+  done_ = true;
+  hanging_ = false;
+  *held = in_held_;
+  return true;
+}
+
 bool Call::Record(const absl::Status& status, model::CallOutcome outcome) {
-  {
-    absl::MutexLock lock(&mu_);
-    if (done_) return false;
-    done_ = true;
-    hanging_ = false;
-  }
+  bool held;
+  if (!Claim(&held)) return false;
+  if (held) held_.Remove(this);
+  Log(status, outcome);
+  return true;
+}
+
+void Call::Log(const absl::Status& status, model::CallOutcome outcome) {
   const absl::Duration duration = core_.clock().Now() - record_.arrival;
   if (core_.log().enabled()) {
     std::string code = errors::CodeName(status.code());
@@ -252,7 +320,6 @@ bool Call::Record(const absl::Status& status, model::CallOutcome outcome) {
     record_.outcome = outcome;
     ns_->journal().Record(std::move(record_));
   }
-  return true;
 }
 
 void Call::Complete(absl::Status status, model::CallOutcome outcome) {

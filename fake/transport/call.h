@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "fake/core/core.h"
@@ -24,6 +25,26 @@
 
 namespace customerfake::transport {
 
+class Call;
+
+// The calls a `hang` rule holds, so that a shutdown ends them at once with
+// UNAVAILABLE instead of leaving them to gRPC, which cancels them only when
+// the grace period is over (one by one: seconds for thousands of calls).
+class HeldCalls {
+ public:
+  // Records a call as held; false once the server is shutting down: the
+  // call must end at once.
+  bool Add(Call* call);
+  void Remove(Call* call);
+  // Ends every held call with UNAVAILABLE; a call held later ends at once.
+  void ReleaseAll();
+
+ private:
+  absl::Mutex mu_;
+  bool released_ ABSL_GUARDED_BY(mu_) = false;
+  absl::flat_hash_set<Call*> calls_ ABSL_GUARDED_BY(mu_);
+};
+
 // One CustomerService call from arrival to answer: reads the request in the
 // declared wire format into the fake's own message, resolves the namespace,
 // checks auth, consults the fault rules once, runs the handler, records the
@@ -35,7 +56,7 @@ namespace customerfake::transport {
 // any delay, and not at all when the client gives up first; with it, the
 // handler runs on arrival and its write stays whatever happens to the
 // answer. Delays wait on a gRPC alarm and hangs wait for the client's
-// cancellation, so neither holds a server thread.
+// cancellation (or the server's shutdown), so neither holds a server thread.
 //
 // A call no fault rule takes is answered at once, through the context's
 // default reactor, as a plain callback handler would; only a call that a
@@ -46,12 +67,12 @@ class Call {
   // Runs a call as far as it can go without waiting; returns the reactor
   // for gRPC.
   static grpc::ServerUnaryReactor* Start(
-      core::Core& core, Connections& connections,
+      core::Core& core, Connections& connections, HeldCalls& held,
       grpc::CallbackServerContext* context, const wire::MethodWire& wire,
       handlers::AnyHandler handler, errors::Details details,
       const grpc::ByteBuffer* request, grpc::ByteBuffer* response);
 
-  Call(core::Core& core, Connections& connections,
+  Call(core::Core& core, Connections& connections, HeldCalls& held,
        grpc::CallbackServerContext* context, const wire::MethodWire& wire,
        handlers::AnyHandler handler, errors::Details details,
        const grpc::ByteBuffer* request, grpc::ByteBuffer* response);
@@ -60,6 +81,8 @@ class Call {
   void OnCancel();
 
  private:
+  friend class HeldCalls;
+
   // Runs the call as far as it can go without waiting. Every path but a
   // fault rule's finishes it through the default reactor.
   void Run();
@@ -70,9 +93,10 @@ class Call {
   bool ReadRequest();
   // Runs the handler once; a successful write marks the call applied.
   void RunHandler();
-  // Waits for a delay's alarm or, for a hang, the client's cancellation;
-  // false when the call is cancelled already.
-  bool BeginWait(const model::FaultAction& action);
+  // Waits for the client's cancellation or the server's shutdown.
+  void Hold();
+  // Waits for a delay's alarm; false when the call is cancelled already.
+  bool BeginDelay(absl::Duration delay);
   // After any wait: the answer the fault rule scripts, or the handler's.
   void Respond();
   // Ends the call with `status`; the journal says `outcome` (a cancelled
@@ -82,11 +106,17 @@ class Call {
   void EndWithoutAnswer(bool close_connection);
   // Marks the call done (once) and records it; false when it was done.
   bool Record(const absl::Status& status, model::CallOutcome outcome);
+  // Marks the call done; false when it was done already. `held` says
+  // whether it was in held_ (the caller removes it).
+  bool Claim(bool* held);
+  // The log line and the journal entry of a call just claimed.
+  void Log(const absl::Status& status, model::CallOutcome outcome);
   // response_ into the response's bytes, in the declared wire format.
   grpc::Status WriteResponse();
 
   core::Core& core_;
   Connections& connections_;
+  HeldCalls& held_;
   grpc::CallbackServerContext* const context_;
   const wire::MethodWire& wire_;
   const handlers::AnyHandler handler_;
@@ -113,6 +143,7 @@ class Call {
   absl::Mutex mu_;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   bool hanging_ ABSL_GUARDED_BY(mu_) = false;
+  bool in_held_ ABSL_GUARDED_BY(mu_) = false;  // added to held_
   bool delaying_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
 };

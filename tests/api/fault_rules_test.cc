@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -210,6 +211,66 @@ TEST_F(FaultRulesTest, HangEndsAtTheClientsDeadline) {
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].code, absl::StatusCode::kDeadlineExceeded);
   EXPECT_EQ(calls[0].fault_rule, id);
+}
+
+// A shutdown ends the calls a hang holds at once, not when its grace runs
+// out; clients cancelling at the same moment race with it and end either
+// way, each once.
+TEST_F(FaultRulesTest, HeldCallsEndAtOnceWhenTheFakeShutsDown) {
+  constexpr int kCalls = 100;
+  Fake* own = UseOwnFake(FakeOptions{});
+  ASSERT_NE(own, nullptr);
+  std::string id = AddRule("{method: GetCustomer, action: {hang: true}}");
+  const v1::GetCustomerRequest request = GetRequest("held");
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<v1::GetCustomerResponse> responses(kCalls);
+  std::vector<grpc::Status> statuses(kCalls);
+  absl::Mutex mu;
+  int done = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    contexts.push_back(Context());
+    stub().async()->GetCustomer(contexts.back().get(), &request, &responses[i],
+                                [&, i](grpc::Status status) {
+                                  absl::MutexLock lock(&mu);
+                                  statuses[i] = std::move(status);
+                                  ++done;
+                                });
+  }
+  absl::Time until = absl::Now() + absl::Seconds(10);
+  while (own->in_flight() != kCalls && absl::Now() < until) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(own->in_flight(), kCalls);
+
+  // Every other call is cancelled by its client while the fake shuts down.
+  std::thread cancel([&] {
+    for (int i = 0; i < kCalls; i += 2) contexts[i]->TryCancel();
+  });
+  absl::Time shutdown = absl::Now();
+  own->Shutdown(absl::Seconds(60));
+  cancel.join();
+  EXPECT_LT(absl::Now() - shutdown, absl::Seconds(30));
+  EXPECT_EQ(own->in_flight(), 0);
+
+  absl::MutexLock lock(&mu);
+  mu.Await(absl::Condition(
+      +[](int* n) { return *n == kCalls; }, &done));
+  for (int i = 0; i < kCalls; ++i) {
+    if (i % 2 == 0 && statuses[i].error_code() == grpc::StatusCode::CANCELLED) {
+      continue;  // its cancellation came first
+    }
+    EXPECT_THAT(statuses[i],
+                StatusIs(grpc::StatusCode::UNAVAILABLE, "UNAVAILABLE"))
+        << "call " << i;
+    EXPECT_EQ(statuses[i].error_message(), "the fake is shutting down");
+  }
+  std::vector<model::CallRecord> calls = Calls("GetCustomer");
+  ASSERT_EQ(calls.size(), static_cast<size_t>(kCalls));
+  for (const model::CallRecord& call : calls) {
+    EXPECT_THAT(call.code, ::testing::AnyOf(absl::StatusCode::kUnavailable,
+                                            absl::StatusCode::kCancelled));
+    EXPECT_EQ(call.fault_rule, id);
+  }
 }
 
 TEST_F(FaultRulesTest, CannedResponseLeavesStateAlone) {

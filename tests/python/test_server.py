@@ -68,23 +68,37 @@ class ShutdownTest(FakeTestCase):
 class GraceAndRestartTest(unittest.TestCase):
     """--shutdown-grace, a second signal, and a restart on the same port."""
 
-    HANG = ("{id: hang, method: GetCustomer, action: {hang: true}}")
+    HANG = "{id: hang, method: GetCustomer, action: {hang: true}}"
+    SLOW = "{id: slow, method: GetCustomer, action: {delay: 60s}}"
 
-    def start(self, *args):
+    def start(self, *args, rule=HANG):
         fake = FakeProcess(*args)
         self.addCleanup(lambda: fake.proc.poll() is None and fake.stop())
         channel = connect(fake.address)
         self.addCleanup(channel.close)
         call(control_pb2_grpc.ControlServiceStub(channel), "AddFaultRule",
-             control_pb2.AddFaultRuleRequest(yaml=self.HANG))
+             control_pb2.AddFaultRuleRequest(yaml=rule))
         held = customer_pb2_grpc.CustomerServiceStub(channel).GetCustomer.future(
             customer_pb2.GetCustomerRequest(id="held"), metadata=bearer("t"),
             timeout=60)
         time.sleep(0.3)  # the call reaches the rule
         return fake, held
 
-    def test_held_calls_end_unavailable_when_the_grace_runs_out(self):
-        fake, held = self.start("--shutdown-grace", "1s")
+    def test_held_calls_end_unavailable_at_once(self):
+        # A hang never ends by itself: the fake ends it at the signal rather
+        # than keep it for the 60 s grace.
+        fake, held = self.start("--shutdown-grace", "60s")
+        fake.proc.send_signal(signal.SIGTERM)
+        with self.assertRaises(grpc.RpcError) as ended:
+            held.result(timeout=10)
+        self.assertEqual(ended.exception.code(), grpc.StatusCode.UNAVAILABLE)
+        self.assertEqual(ended.exception.details(), "the fake is shutting down")
+        self.assertEqual(fake.proc.wait(timeout=10), 0, fake.stderr())
+        self.assertIn("SIGTERM, finishing calls in flight (up to 1m; a second "
+                      "signal exits at once)", fake.stderr())
+
+    def test_calls_still_delayed_end_unavailable_when_the_grace_runs_out(self):
+        fake, held = self.start("--shutdown-grace", "1s", rule=self.SLOW)
         sigterm = time.monotonic()
         fake.proc.send_signal(signal.SIGTERM)
         with self.assertRaises(grpc.RpcError) as ended:
@@ -92,11 +106,9 @@ class GraceAndRestartTest(unittest.TestCase):
         self.assertEqual(ended.exception.code(), grpc.StatusCode.UNAVAILABLE)
         self.assertEqual(fake.proc.wait(timeout=10), 0, fake.stderr())
         self.assertGreaterEqual(time.monotonic() - sigterm, 0.9)
-        self.assertIn("SIGTERM, finishing calls in flight (up to 1s; a second "
-                      "signal exits at once)", fake.stderr())
 
     def test_a_second_signal_exits_at_once(self):
-        fake, held = self.start("--shutdown-grace", "60s")
+        fake, held = self.start("--shutdown-grace", "60s", rule=self.SLOW)
         fake.proc.send_signal(signal.SIGTERM)
         time.sleep(0.5)
         self.assertIsNone(fake.proc.poll(), "exited before the grace ran out")
@@ -134,7 +146,8 @@ class GraceAndRestartTest(unittest.TestCase):
 
 
 class ShutdownInFlightTest(FakeTestCase):
-    """SIGTERM while 64 calls wait in fault rules: 32 delayed by 2 s, 32 hanging."""
+    """SIGTERM while 65 calls wait in fault rules: 32 delayed by 2 s, 32
+    hanging, one delayed past the grace."""
 
     GRACE = 5.0  # seconds `serve` gives calls in flight after SIGTERM (--shutdown-grace)
     DELAYED = 32
@@ -178,13 +191,16 @@ class ShutdownInFlightTest(FakeTestCase):
                       ' action: {delay: 2s}}')
         self.add_rule('{id: hang, method: GetCustomer, match_request: {id: "hang"},'
                       ' action: {hang: true}}')
+        self.add_rule('{id: past, method: GetCustomer, match_request: {id: "past"},'
+                      ' action: {delay: 60s}}')
 
         started = time.monotonic()
         delayed = [self.get(self.customers, customer.id) for _ in range(self.DELAYED)]
         hanging = [self.get(self.customers, "hang") for _ in range(self.HANGING)]
-        # All 64 reached the fake's fault rules, so all are in flight.
+        past = self.get(self.customers, "past")
+        # All 65 reached the fake's fault rules, so all are in flight.
         deadline = time.monotonic() + CALL_TIMEOUT
-        while self.matched() != {"slow": self.DELAYED, "hang": self.HANGING}:
+        while self.matched() != {"slow": self.DELAYED, "hang": self.HANGING, "past": 1}:
             self.assertLess(time.monotonic(), deadline, f"not all in flight: {self.matched()}")
             time.sleep(0.01)
 
@@ -196,6 +212,15 @@ class ShutdownInFlightTest(FakeTestCase):
         racing = [self.get(self.customers, customer.id + "x", timeout=CALL_TIMEOUT)
                   for _ in range(16)]
 
+        # The hanging calls end at once with UNAVAILABLE, so that their
+        # clients retry elsewhere: before the delayed ones finish.
+        for future in hanging:
+            with self.assertRaises(grpc.RpcError) as ended:
+                future.result()
+            self.assertEqual(ended.exception.code(), grpc.StatusCode.UNAVAILABLE)
+            self.assertEqual(ended.exception.details(), "the fake is shutting down")
+            self.assertLess(self.done_at[id(future)], min(self.done_at.get(id(d), 1e18)
+                                                          for d in delayed))
         # The delayed calls finish normally, after the signal, at their 2 s.
         for future in delayed:
             self.assertEqual(future.result().customer.id, customer.id)
@@ -206,7 +231,7 @@ class ShutdownInFlightTest(FakeTestCase):
                                                  grpc.StatusCode.CANCELLED,
                                                  grpc.StatusCode.UNAVAILABLE})
 
-        # New calls while the hanging ones keep it shutting down: refused,
+        # New calls while the one past the grace keeps it shutting down: refused,
         # on the open channel and on a new one alike.
         self.assertIsNone(self.fake.proc.poll(), "exited before the grace ran out")
         late = [self.get(self.customers, customer.id + "y", timeout=CALL_TIMEOUT)
@@ -217,11 +242,10 @@ class ShutdownInFlightTest(FakeTestCase):
                           timeout=CALL_TIMEOUT) for _ in range(8)]
         self.assertEqual([self.code_of(f) for f in late], [grpc.StatusCode.UNAVAILABLE] * 16)
 
-        # The hanging calls are cancelled when the grace runs out; gRPC tells
-        # their clients UNAVAILABLE ("Cancelling all calls"), so they retry.
-        self.assertEqual({self.code_of(f) for f in hanging}, {grpc.StatusCode.UNAVAILABLE})
-        for future in hanging:
-            self.assertGreaterEqual(self.done_at[id(future)] - sigterm, self.GRACE - 0.1)
+        # The call delayed past the grace is cancelled when the grace runs
+        # out; gRPC tells its client UNAVAILABLE ("Cancelling all calls").
+        self.assertEqual(self.code_of(past), grpc.StatusCode.UNAVAILABLE)
+        self.assertGreaterEqual(self.done_at[id(past)] - sigterm, self.GRACE - 0.1)
 
         try:
             code = self.fake.proc.wait(timeout=sigterm + self.GRACE + 2 - time.monotonic())
