@@ -4,16 +4,15 @@
     bench/crash_harness.py --binary build/default/fake/customer-fake \
         --protos protos --gen-dir build/crash-gen [--kills 500] [--seed 1]
 
-Starts `customer-fake serve --state-file F --state-interval 50ms`, has
-several clients create and delete customers, kills the process with SIGKILL
-after a random 0.3 to 2 s (the file is written every 50 ms under this load,
-so some kills land during a write), restarts it on the same file, and
-checks:
+Starts `customer-fake serve --state-file F --state-interval 1s` (the
+default), has several clients create and delete customers, kills the
+process with SIGKILL after a random 0.3 to 2 s (the file is written every
+half interval under this load, so some kills land during a write), restarts
+it on the same file, and checks:
 
   1. the file always loads: the restarted fake serves;
-  2. every create and delete acknowledged more than --window before the kill
-     is there (the file is written every interval; the window adds the time a
-     write takes on a loaded machine);
+  2. every create and delete acknowledged more than --window (default: the
+     interval, as the fake promises) before the kill is there;
   3. nothing is there that no client sent: every customer's name is one a
      client sent, with the id it was answered with;
   4. no id is handed out twice: an id answered once never names another
@@ -188,15 +187,21 @@ def main():
     parser.add_argument("--gen-dir", required=True)
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--interval", default="50ms")
-    parser.add_argument("--window", type=float, default=1.0,
+    parser.add_argument("--interval", default="1s",
+                        help="--state-interval, in ms or s")
+    parser.add_argument("--window", type=float,
                         help="seconds before a kill within which an "
-                        "acknowledged change may be lost")
+                        "acknowledged change may be lost (default: the "
+                        "interval, which the fake promises)")
     parser.add_argument("--state-sync", default="periodic",
                         help="always: every acknowledged change must be "
                         "there, give --window 0")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if args.window is None:
+        unit = "ms" if args.interval.endswith("ms") else "s"
+        args.window = float(args.interval[:-len(unit)]) / (
+            1000 if unit == "ms" else 1)
 
     if not os.path.isdir(os.path.join(args.gen_dir, "moia")):
         protogen.generate(args.protos, args.gen_dir)

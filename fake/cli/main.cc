@@ -85,7 +85,8 @@ ABSL_FLAG(std::string, state_file, "",
           "start when it exists (instead of the scenario), written while the "
           "state changes and on shutdown");
 ABSL_FLAG(std::string, state_interval, "1s",
-          "how often the state file is written while the state changes");
+          "the longest a change waits to be written to the state file (it "
+          "is checked every half interval)");
 ABSL_FLAG(std::string, state_sync, "periodic",
           "periodic (every --state-interval) or always: also after every "
           "change, before its call is answered, so a crash loses nothing "

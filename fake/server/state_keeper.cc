@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -186,13 +187,30 @@ void StateKeeper::Start() {
 }
 
 void StateKeeper::Run() {
+  // A change waits at most half the interval for the next write to begin,
+  // which leaves the other half for writing it: every change is on disk
+  // within the interval as long as a write takes less than half of it. The
+  // writes keep a fixed rate, so a slow one does not push the next ones.
+  absl::Time next = absl::Now();
   absl::MutexLock lock(&mu_);
   while (!stopping_) {
-    mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval_);
+    next = std::max(next + interval_ / 2, absl::Now());
+    mu_.AwaitWithDeadline(absl::Condition(&stopping_), next);
     if (stopping_) break;
     mu_.Unlock();
+    const absl::Time began = absl::Now();
     SaveAndLog();
+    const absl::Duration took = absl::Now() - began;
     mu_.Lock();
+    if (took > interval_ / 2 && !slow_logged_) {
+      slow_logged_ = true;
+      core_.log().Info(absl::StrCat(
+          "writing ", path_, " took ", absl::FormatDuration(took),
+          ", more than half of --state-interval (",
+          absl::FormatDuration(interval_),
+          "): a crash may lose changes older than the interval; a longer "
+          "--state-interval or --state-sync always keeps the promise"));
+    }
   }
 }
 
@@ -259,7 +277,7 @@ absl::Status StateKeeper::Write(bool log) {
           failed->message,
           "; serving from memory, the state file keeps its last whole write "
           "and writing is retried every ",
-          absl::FormatDuration(interval_), " until it succeeds"));
+          absl::FormatDuration(interval_ / 2), " until it succeeds"));
       failure_logged_ = true;
     }
     core_.status().StateFileFailed(*std::move(failed), absl::Now());

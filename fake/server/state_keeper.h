@@ -40,7 +40,9 @@ class StateKeeper {
   // INVALID_ARGUMENT naming every problem when corrupt, or the first limit
   // it is over. The next Save writes, whatever changed.
   absl::Status Restore(bool* restored);
-  // Writes the file every `interval` while the state changes.
+  // Writes the file while the state changes, so that each change is on
+  // disk within `interval` of when it was made (it checks every half
+  // interval; a write that takes longer than that is logged once).
   void Start();
   // Stops the periodic writes and writes the final state.
   absl::Status Stop();
@@ -84,6 +86,8 @@ class StateKeeper {
   bool failure_logged_ ABSL_GUARDED_BY(save_mu_) = false;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // A write took more than half the interval; said once.
+  bool slow_logged_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

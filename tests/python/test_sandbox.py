@@ -147,6 +147,21 @@ class StateFileTest(unittest.TestCase):
         self.assertIn(created, self.ids(stub))
         self.assertEqual(again.stop(), 0, again.stderr())
 
+    def test_a_write_slower_than_half_the_interval_is_said_once(self):
+        # Any write takes longer than half of 2 µs: every one is slow.
+        fake, stub = self.start("--state-interval", "2us")
+        for name in ["Cy", "Dee", "Eve"]:
+            create_named(stub, name)
+            time.sleep(0.05)  # a write in between
+        self.assertEqual(fake.stop(), 0, fake.stderr())
+        slow = [line for line in fake.stderr().splitlines() if " took " in line]
+        self.assertEqual(len(slow), 1, fake.stderr())
+        self.assertRegex(slow[0], (
+            r" info writing .*/state\.yaml took [0-9.]+[mu]?s, more than half of "
+            r"--state-interval \(2us\): a crash may lose changes older than the "
+            r"interval; a longer --state-interval or --state-sync always keeps "
+            r"the promise$"))
+
     def test_a_cached_token_outlives_a_restart_until_it_expires(self):
         # MOIA's guide has clients cache their token until it expires.
         oauth = ("--auth", "oauth", "--oauth-listen", "127.0.0.1:0",

@@ -159,7 +159,7 @@ class StateFileDiskTest(unittest.TestCase):
         self.assertEqual(len(self.log_lines(fake, "cannot write")), 1, fake.stderr())
         self.assertEqual(self.log_lines(fake, "cannot write")[0].split(" error ", 1)[1], (
             f"cannot write {temp}: {ENOSPC}; serving from memory, the state file keeps its "
-            "last whole write and writing is retried every 1h until it succeeds"))
+            "last whole write and writing is retried every 30m until it succeeds"))
         self.assert_loads(good, start_names + ["Ann"])
 
         # Space returns: the next change writes everything, the entry clears.
