@@ -217,6 +217,7 @@ def main():
     totals = {"kills": 0, "acknowledged": 0, "lost within the window": 0,
               "seconds": 0.0}
     started = time.monotonic()
+    proc = None
     try:
         for kill in range(1, args.kills + 1):
             proc, address = start(args.binary, path, args.interval,
@@ -270,6 +271,9 @@ def main():
         print(f"VIOLATION after {totals['kills']} kills: {violation}")
         return 1
     finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()  # the fake a violation was found on
+            proc.wait()
         for name in os.listdir(folder):
             os.remove(os.path.join(folder, name))
         os.rmdir(folder)
