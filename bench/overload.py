@@ -13,13 +13,17 @@ carrying `x-overload: hang`, then:
   2. opens --idle idle connections (each a gRPC channel that connected and
      then sends nothing) and holds --held calls with the hang rule, spread
      over 10 connections, and measures the same GetCustomer load again;
-  3. sends SIGTERM with every held call still open: the held calls must end
-     with UNAVAILABLE within --shutdown-grace, and the fake must exit 0.
+  3. creates a customer, then sends SIGTERM with every held call still
+     open: the held calls must end with UNAVAILABLE within
+     --shutdown-grace, and the fake must exit 0 having written its state
+     file (`--state-interval 1h`, so only that last write holds the
+     customer): a fake restarted on the file serves it.
 
 Prints calls/s and p50/p99 of the other clients with and without the held
 calls, the server's RSS, descriptors and threads at each step, and how the
 held calls ended. Exit 1 when a held call ends otherwise than UNAVAILABLE,
-ends before the SIGTERM, or the fake does not exit 0. Judges no time (the
+ends before the SIGTERM, the fake does not exit 0 or its state file lacks
+the customer. Judges no time (the
 figures go to bench/RESULTS.md). Standard library and Debian's grpcio.
 """
 
@@ -99,14 +103,38 @@ async def outcome(call):
         return error.code().name
 
 
+def restored_ids(binary, state_file, grpc, pb, pb_grpc):
+    """The customer ids a fake restarted on `state_file` serves."""
+    server = subprocess.Popen(
+        [binary, "serve", "--listen", "127.0.0.1:0", "--state-file",
+         state_file, "--log-level", "off"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        if not line.startswith("listening on "):
+            return set()
+        with grpc.insecure_channel(line.split()[-1]) as channel:
+            page = pb_grpc.CustomerServiceStub(channel).ListCustomers(
+                pb.ListCustomersRequest(page_size=100),
+                metadata=(("authorization", "Bearer overload"),), timeout=30)
+        return {c.id for c in page.customers}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 async def run(args, grpc, pb, pb_grpc):
     scenario = os.path.join(args.gen_dir, "overload.yaml")
     with open(scenario, "w") as f:
         f.write(SCENARIO)
+    state_file = os.path.join(args.gen_dir, "overload-state.yaml")
+    if os.path.exists(state_file):
+        os.remove(state_file)
     server = subprocess.Popen(
         [args.binary, "serve", "--listen", "127.0.0.1:0", "--scenario",
          scenario, "--log-level", "off", "--shutdown-grace",
-         f"{args.grace}s", *args.serve_flag],
+         f"{args.grace}s", "--state-file", state_file, "--state-interval",
+         "1h", *args.serve_flag],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = server.stdout.readline()
     if not line.startswith("listening on "):
@@ -135,6 +163,13 @@ async def run(args, grpc, pb, pb_grpc):
         f"{args.held} held + {args.idle} idle", args.duration)
     samples["after the load"] = proc_sample(server.pid)
     early = sum(t.done() for t in tasks)
+    created = (await pb_grpc.CustomerServiceStub(channels[-1]).CreateCustomer(
+        pb.CreateCustomerRequest(
+            given_name="Before", family_name="Sigterm",
+            email_address="before.sigterm@example.com", language_code="en",
+            phone_number="+4997259173740"),
+        metadata=(("authorization", "Bearer overload"),),
+        timeout=30)).customer.id
 
     term = time.time()
     server.send_signal(signal.SIGTERM)
@@ -165,7 +200,14 @@ async def run(args, grpc, pb, pb_grpc):
     print(f"overload: SIGTERM: the fake exited with {exit_code} after "
           f"{exit_s:.2f} s (--shutdown-grace {args.grace:g}s); the client saw "
           f"its {args.held} held calls end within {ended_s:.2f} s ({by_code})")
+    saved = restored_ids(args.binary, state_file, grpc, pb, pb_grpc)
+    print(f"overload: the state file after the SIGTERM: "
+          f"{'holds' if created in saved else 'LACKS'} the customer created "
+          f"just before it ({len(saved)} customers)")
     failures = []
+    if created not in saved:
+        failures.append("the state file lacks the customer created before "
+                        "the SIGTERM")
     if early:
         failures.append(f"{early} held calls ended before the SIGTERM")
     if by_code != {"UNAVAILABLE": args.held}:
