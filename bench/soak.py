@@ -14,7 +14,10 @@ namespaces, each with fault rules that act on calls carrying a header:
     after the write on CreateCustomer, RST_STREAM on AddCustomerFlag, a 20 ms
     delay on ListCustomers);
   - a control client resets namespaces, loads scenarios into them, reads and
-    clears their journals, lists fault rules, and runs the CLI's `calls`.
+    clears their journals, lists fault rules, and runs the CLI's `calls`;
+  - a dashboard watcher (`serve --ui-listen`) asks for a namespace's new
+    journal entries every 500 ms and for the namespaces every 2 s, as the
+    dashboard's page does.
 
 Every second it samples the server's RSS, open file descriptors and threads
 (/proc) and the calls/s. Afterwards it checks:
@@ -37,6 +40,7 @@ Standard library and Debian's grpcio.
 
 import argparse
 import csv
+import json
 import os
 import random
 import shutil
@@ -44,6 +48,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "python"))
@@ -276,6 +281,43 @@ class Controller(threading.Thread):
                 self.control(ns, "ListFaultRules", cpb.ListFaultRulesRequest())
 
 
+class DashboardWatcher(threading.Thread):
+    """What a browser on the dashboard's live journal asks, as its page does
+    (fake/transport/dashboard/app.js): a namespace's new journal entries
+    every 500 ms, and the namespaces every 2 s; it moves to another
+    namespace every 10 s."""
+
+    def __init__(self, url, namespaces, counters, seed, stop):
+        super().__init__(daemon=True)
+        self.url = url.rstrip("/") + "/api/v1/"
+        self.namespaces, self.counters = namespaces, counters
+        self.rng = random.Random(seed)
+        self.stop = stop
+        self.polls = 0
+
+    def get(self, path):
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=30) as answer:
+                return json.loads(answer.read())
+        except (OSError, ValueError) as error:
+            self.counters.add(unexpected=f"dashboard GET {path}: {error}")
+            return None
+
+    def run(self):
+        tick = 0
+        ns, after = None, "0"
+        while not self.stop.wait(0.5):
+            if tick % 20 == 0:
+                ns, after = self.rng.choice(self.namespaces).name, "0"
+            page = self.get(f"namespaces/{ns}/calls?page_size=1000&after={after}")
+            if page is not None:
+                after = page["last_sequence"]
+            if tick % 4 == 0:
+                self.get("namespaces")
+            tick += 1
+            self.polls += 1
+
+
 def proc_sample(pid):
     with open(f"/proc/{pid}/status") as f:
         status = dict(line.split(":", 1) for line in f if ":" in line)
@@ -352,13 +394,19 @@ def main():
 
     server = subprocess.Popen(
         [args.binary, "serve", "--listen", "127.0.0.1:0",
-         "--journal-entries", str(args.journal_entries)],
+         "--journal-entries", str(args.journal_entries), "--ui-listen",
+         "127.0.0.1:0"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = server.stdout.readline()
     if not line.startswith("listening on "):
         server.kill()
         sys.exit(f"soak: the fake did not start: {line!r}")
     address = line.split()[-1]
+    line = server.stdout.readline()
+    if not line.startswith("dashboard on "):
+        server.kill()
+        sys.exit(f"soak: no dashboard line: {line!r}")
+    dashboard_url = line.split()[-1]
     threading.Thread(target=lambda: [None for _ in server.stdout],
                      daemon=True).start()
     time.sleep(0.5)
@@ -377,8 +425,10 @@ def main():
         controller.add_rules(ns)
     clients = [Client(api(), namespaces, counters, args.seed * 1000 + i, stop)
                for i in range(args.clients)]
+    watcher = DashboardWatcher(dashboard_url, namespaces, counters,
+                               args.seed, stop)
     began = time.time()
-    for thread in clients + [controller]:
+    for thread in clients + [controller, watcher]:
         thread.start()
 
     rows = [("seconds", "rss_kib", "fds", "threads", "calls_per_s")]
@@ -396,7 +446,7 @@ def main():
             warm_rss, warm_threads = rss, threads
     end_rss = rows[-1][1]
     stop.set()
-    for thread in clients + [controller]:
+    for thread in clients + [controller, watcher]:
         thread.join(30)
     for thread in clients:
         thread.a.channel.close()
@@ -415,7 +465,8 @@ def main():
           f"{args.clients} clients; {counters.calls:,} calls "
           f"(median {rates[len(rates) // 2]:,} calls/s), {counters.scripted:,} "
           f"failed as scripted, {counters.gone:,} customers removed by a "
-          f"reset or load; control: {controller.done}")
+          f"reset or load; control: {controller.done}; dashboard polls: "
+          f"{watcher.polls:,}")
     print(f"soak: RSS {start_rss / 1024:.1f} MiB at start, "
           f"{warm_rss / 1024:.1f} MiB after the {warmup:.0f} s warm-up, "
           f"{end_rss / 1024:.1f} MiB at the end ({end_rss / warm_rss - 1:+.1%}),"
