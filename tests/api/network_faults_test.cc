@@ -369,15 +369,16 @@ TEST_F(NetworkFaultTest, CallCancelledByItsClientNeverWrites) {
 }
 
 TEST_F(NetworkFaultTest, NoneOf200CallsIsServedAfterItsClientGaveUp) {
-  AddRule("{method: CreateCustomer, action: {delay: 400ms}}");
+  AddRule("{method: CreateCustomer, action: {delay: 1s}}");
   constexpr int kCalls = 200;
   std::vector<std::thread> clients;
   std::atomic<int> deadline_exceeded{0};
   for (int i = 0; i < kCalls; ++i) {
     clients.emplace_back([&, i] {
-      // Deadlines from 50 to 249 ms, all short of the delay.
+      // Deadlines from 300 to 499 ms, all short of the delay, and long enough
+      // for most calls to reach the fake under a sanitizer's slowdown.
       grpc::Status status = Create(absl::StrCat("c", i, "@example.com"),
-                                   absl::Milliseconds(50 + i));
+                                   absl::Milliseconds(300 + i));
       if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
         ++deadline_exceeded;
       }
@@ -385,7 +386,7 @@ TEST_F(NetworkFaultTest, NoneOf200CallsIsServedAfterItsClientGaveUp) {
   }
   for (std::thread& client : clients) client.join();
   EXPECT_EQ(deadline_exceeded, kCalls);
-  absl::SleepFor(absl::Milliseconds(600));  // every delay is over
+  absl::SleepFor(absl::Milliseconds(1200));  // every delay is over
   EXPECT_THAT(Emails(), ::testing::ElementsAre("ada@example.com"));
   WaitForCalls("CreateCustomer", kCalls);
   auto page = tcp_control().ListCalls(test_namespace(), "CreateCustomer", 1000);
