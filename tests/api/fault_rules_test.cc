@@ -4,14 +4,15 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "fake/errors/errors.h"
 #include "fake/scenario/scenario_parser.h"
@@ -59,6 +60,64 @@ v1::GetCustomerRequest GetRequest(const std::string& id) {
   return request;
 }
 
+// GetCustomer calls in flight at once, one per context, each answer and
+// status kept as it ends. Calls still open when this goes are cancelled and
+// waited for.
+class ConcurrentGets {
+ public:
+  ConcurrentGets(Stub& stub, const v1::GetCustomerRequest& request,
+                 std::vector<std::unique_ptr<grpc::ClientContext>> contexts)
+      : request_(request),
+        contexts_(std::move(contexts)),
+        responses_(contexts_.size()),
+        statuses_(contexts_.size()) {
+    for (size_t i = 0; i < contexts_.size(); ++i) {
+      stub.async()->GetCustomer(contexts_[i].get(), &request_, &responses_[i],
+                                [this, i](grpc::Status status) {
+                                  std::lock_guard<std::mutex> lock(mu_);
+                                  statuses_[i] = std::move(status);
+                                  ++done_;
+                                  all_done_.notify_all();
+                                });
+    }
+  }
+  ~ConcurrentGets() { (void)Wait(absl::ZeroDuration()); }
+
+  // Waits for every call to end: false when some had not after `timeout`,
+  // which are cancelled then and waited for.
+  bool Wait(absl::Duration timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    auto ended = [this] { return done_ == contexts_.size(); };
+    if (all_done_.wait_for(lock, absl::ToChronoMilliseconds(timeout), ended)) {
+      return true;
+    }
+    for (auto& context : contexts_) context->TryCancel();
+    all_done_.wait(lock, ended);
+    return false;
+  }
+
+  size_t size() const { return contexts_.size(); }
+  grpc::ClientContext& context(size_t i) { return *contexts_[i]; }
+  // After Wait.
+  const grpc::Status& status(size_t i) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return statuses_[i];
+  }
+  const v1::GetCustomerResponse& response(size_t i) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return responses_[i];
+  }
+
+ private:
+  const v1::GetCustomerRequest request_;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts_;
+  std::vector<v1::GetCustomerResponse> responses_;
+  std::vector<grpc::Status> statuses_;
+  std::mutex mu_;
+  std::condition_variable all_done_;
+  size_t done_ = 0;
+};
+
 class FaultRulesTest : public FakeTest {
  protected:
   // The shared fake keeps a namespace across --gtest_repeat runs.
@@ -89,6 +148,12 @@ class FaultRulesTest : public FakeTest {
                                               const Request&, Response*),
                     const Request& request, Response* out = nullptr) {
     return CallOn(stub(), rpc, request, out);
+  }
+
+  std::vector<std::unique_ptr<grpc::ClientContext>> Contexts(int n) {
+    std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+    for (int i = 0; i < n; ++i) contexts.push_back(Context());
+    return contexts;
   }
 
   grpc::Status Get(const std::string& id) {
@@ -154,39 +219,19 @@ TEST_F(FaultRulesTest, DelaysDoNotBlockOtherCalls) {
       Call(&Stub::CreateCustomer, NewCustomer("a@example.com"), &created),
       IsOk());
   AddRule("{method: GetCustomer, action: {code: OK, delay: 1s}}");
-  const v1::GetCustomerRequest request = GetRequest(created.customer().id());
-  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
-  std::vector<v1::GetCustomerResponse> responses(kCalls);
-  std::vector<grpc::Status> statuses(kCalls);
-  absl::Mutex mu;
-  int done = 0;
   absl::Time start = absl::Now();
-  for (int i = 0; i < kCalls; ++i) {
-    contexts.push_back(Context());
-    stub().async()->GetCustomer(contexts.back().get(), &request, &responses[i],
-                                [&, i](grpc::Status status) {
-                                  absl::MutexLock lock(&mu);
-                                  statuses[i] = std::move(status);
-                                  ++done;
-                                });
-  }
+  ConcurrentGets gets(stub(), GetRequest(created.customer().id()),
+                      Contexts(kCalls));
   absl::SleepFor(absl::Milliseconds(100));
   absl::Time other = absl::Now();
   EXPECT_EQ(CustomerCount(), 1);
   EXPECT_LT(absl::Now() - other, absl::Milliseconds(200));
 
-  absl::MutexLock lock(&mu);
-  absl::Condition all_done(
-      +[](int* n) { return *n == kCalls; }, &done);
-  if (!mu.AwaitWithTimeout(all_done, absl::Seconds(5))) {
-    ADD_FAILURE() << "only " << done << " calls finished in 5 s";
-    for (auto& context : contexts) context->TryCancel();
-    mu.Await(all_done);  // the callbacks use this frame
-  }
+  EXPECT_TRUE(gets.Wait(absl::Seconds(5))) << "not every call ended in 5 s";
   EXPECT_LT(absl::Now() - start, absl::Milliseconds(2500));
-  for (int i = 0; i < kCalls; ++i) {
-    EXPECT_THAT(statuses[i], IsOk()) << "call " << i;
-    EXPECT_EQ(responses[i].customer().id(), created.customer().id());
+  for (size_t i = 0; i < gets.size(); ++i) {
+    EXPECT_THAT(gets.status(i), IsOk()) << "call " << i;
+    EXPECT_EQ(gets.response(i).customer().id(), created.customer().id());
   }
 }
 
@@ -221,21 +266,7 @@ TEST_F(FaultRulesTest, HeldCallsEndAtOnceWhenTheFakeShutsDown) {
   Fake* own = UseOwnFake(FakeOptions{});
   ASSERT_NE(own, nullptr);
   std::string id = AddRule("{method: GetCustomer, action: {hang: true}}");
-  const v1::GetCustomerRequest request = GetRequest("held");
-  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
-  std::vector<v1::GetCustomerResponse> responses(kCalls);
-  std::vector<grpc::Status> statuses(kCalls);
-  absl::Mutex mu;
-  int done = 0;
-  for (int i = 0; i < kCalls; ++i) {
-    contexts.push_back(Context());
-    stub().async()->GetCustomer(contexts.back().get(), &request, &responses[i],
-                                [&, i](grpc::Status status) {
-                                  absl::MutexLock lock(&mu);
-                                  statuses[i] = std::move(status);
-                                  ++done;
-                                });
-  }
+  ConcurrentGets gets(stub(), GetRequest("held"), Contexts(kCalls));
   absl::Time until = absl::Now() + absl::Seconds(10);
   while (own->in_flight() != kCalls && absl::Now() < until) {
     absl::SleepFor(absl::Milliseconds(10));
@@ -244,7 +275,7 @@ TEST_F(FaultRulesTest, HeldCallsEndAtOnceWhenTheFakeShutsDown) {
 
   // Every other call is cancelled by its client while the fake shuts down.
   std::thread cancel([&] {
-    for (int i = 0; i < kCalls; i += 2) contexts[i]->TryCancel();
+    for (int i = 0; i < kCalls; i += 2) gets.context(i).TryCancel();
   });
   absl::Time shutdown = absl::Now();
   own->Shutdown(absl::Seconds(60));
@@ -252,17 +283,15 @@ TEST_F(FaultRulesTest, HeldCallsEndAtOnceWhenTheFakeShutsDown) {
   EXPECT_LT(absl::Now() - shutdown, absl::Seconds(30));
   EXPECT_EQ(own->in_flight(), 0);
 
-  absl::MutexLock lock(&mu);
-  mu.Await(absl::Condition(
-      +[](int* n) { return *n == kCalls; }, &done));
+  EXPECT_TRUE(gets.Wait(absl::Seconds(30)));
   for (int i = 0; i < kCalls; ++i) {
-    if (i % 2 == 0 && statuses[i].error_code() == grpc::StatusCode::CANCELLED) {
+    const grpc::Status& status = gets.status(i);
+    if (i % 2 == 0 && status.error_code() == grpc::StatusCode::CANCELLED) {
       continue;  // its cancellation came first
     }
-    EXPECT_THAT(statuses[i],
-                StatusIs(grpc::StatusCode::UNAVAILABLE, "UNAVAILABLE"))
+    EXPECT_THAT(status, StatusIs(grpc::StatusCode::UNAVAILABLE, "UNAVAILABLE"))
         << "call " << i;
-    EXPECT_EQ(statuses[i].error_message(), "the fake is shutting down");
+    EXPECT_EQ(status.error_message(), "the fake is shutting down");
   }
   std::vector<model::CallRecord> calls = Calls("GetCustomer");
   ASSERT_EQ(calls.size(), static_cast<size_t>(kCalls));
