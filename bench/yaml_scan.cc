@@ -1,19 +1,21 @@
 // bench-yaml-scan: how fast can a YAML file be read at all? Times, on one
-// file, the three floors under a scenario load:
+// file, the floors under a scenario load:
 //
-//   yaml-cpp node tree   YAML::LoadFile (what the scenario parser uses)
-//   yaml-cpp events      YAML::Parser with a handler that does nothing: the
-//                        scanner alone, no node tree
-//   libyaml events       libyaml's yaml_parser_parse over every event
-//                        (Debian's libyaml-dev, when it is installed)
+//   libyaml events       libyaml's yaml_parser_parse over every event: the
+//                        scanner alone
+//   the fake's tree      yaml::Document::Parse (what the scenario parser
+//                        uses: libyaml's events into a tree)
+//   yaml-cpp node tree   YAML::Load, and yaml-cpp's event parser with a
+//   yaml-cpp events      handler that does nothing, for comparison with the
+//                        library the fake used before (when libyaml-cpp-dev
+//                        is installed)
 //
 // Each is the best of --runs. Prints one RESULT line per reader. Issue 15's
 // 100k-customer target (≤ 1 s from exec to the first answer) is out of reach
 // for a reader whose bare scan already takes longer.
 //
 //   bench-yaml-scan --file s100k.yaml --runs 3
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml.h>
 
 #include <algorithm>
 #include <chrono>
@@ -27,9 +29,11 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "bench/common.h"
+#include "fake/scenario/yaml_tree.h"
 
-#ifdef CUSTOMER_FAKE_BENCH_LIBYAML
-#include <yaml.h>
+#ifdef CUSTOMER_FAKE_BENCH_YAML_CPP
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
 #endif
 
 ABSL_FLAG(std::string, file, "", "the YAML file");
@@ -38,6 +42,7 @@ ABSL_FLAG(int, runs, 3, "runs of each reader; the best is reported");
 namespace customerfake::bench {
 namespace {
 
+#ifdef CUSTOMER_FAKE_BENCH_YAML_CPP
 class NullHandler : public YAML::EventHandler {
  public:
   void OnDocumentStart(const YAML::Mark&) override {}
@@ -56,6 +61,7 @@ class NullHandler : public YAML::EventHandler {
   void OnMapEnd() override {}
   int64_t events = 0;
 };
+#endif
 
 // Seconds of the fastest of `runs` calls of `read`, which returns the
 // scalars it saw (printed, so the work cannot be left out).
@@ -97,6 +103,41 @@ int Run() {
   double s = Best(
       runs,
       [&] {
+        yaml_parser_t parser;
+        yaml_parser_initialize(&parser);
+        yaml_parser_set_input_string(
+            &parser, reinterpret_cast<const unsigned char*>(text.data()),
+            text.size());
+        int64_t events = 0;
+        yaml_event_t event;
+        bool done = false;
+        while (!done && yaml_parser_parse(&parser, &event)) {
+          if (event.type == YAML_SCALAR_EVENT) ++events;
+          done = event.type == YAML_STREAM_END_EVENT;
+          yaml_event_delete(&event);
+        }
+        yaml_parser_delete(&parser);
+        return done ? events : -1;
+      },
+      &scalars);
+  Report("libyaml events (yaml_parser_parse)", s, scalars, text.size());
+
+  s = Best(
+      runs,
+      [&] {
+        scenario::yaml::SyntaxError error;
+        auto document = scenario::yaml::Document::Parse(text, &error);
+        return document == nullptr
+                   ? int64_t{-1}
+                   : static_cast<int64_t>(document->root().size());
+      },
+      &scalars);
+  Report("the fake's tree (yaml::Document::Parse)", s, scalars, text.size());
+
+#ifdef CUSTOMER_FAKE_BENCH_YAML_CPP
+  s = Best(
+      runs,
+      [&] {
         YAML::Node root = YAML::Load(text);
         return static_cast<int64_t>(root.size());
       },
@@ -116,28 +157,6 @@ int Run() {
       &scalars);
   Report("yaml-cpp events (YAML::Parser)", s, scalars, text.size());
 
-#ifdef CUSTOMER_FAKE_BENCH_LIBYAML
-  s = Best(
-      runs,
-      [&] {
-        yaml_parser_t parser;
-        yaml_parser_initialize(&parser);
-        yaml_parser_set_input_string(
-            &parser, reinterpret_cast<const unsigned char*>(text.data()),
-            text.size());
-        int64_t events = 0;
-        yaml_event_t event;
-        bool done = false;
-        while (!done && yaml_parser_parse(&parser, &event)) {
-          if (event.type == YAML_SCALAR_EVENT) ++events;
-          done = event.type == YAML_STREAM_END_EVENT;
-          yaml_event_delete(&event);
-        }
-        yaml_parser_delete(&parser);
-        return done ? events : -1;
-      },
-      &scalars);
-  Report("libyaml events (yaml_parser_parse)", s, scalars, text.size());
 #endif
   return 0;
 }

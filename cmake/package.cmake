@@ -45,7 +45,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME customer-fake-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_SHLIBDEPS OFF)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-  "customer-fake (= ${PROJECT_VERSION}), libgrpc++-dev, libprotobuf-dev, libabsl-dev, libyaml-cpp-dev, libssl-dev, libcpp-httplib-dev, pkg-config")
+  "customer-fake (= ${PROJECT_VERSION}), libgrpc++-dev, libprotobuf-dev, libabsl-dev, libyaml-dev, libssl-dev, libcpp-httplib-dev, pkg-config")
 set(CPACK_COMPONENT_DEV_DESCRIPTION
   "customer-fake for C++ tests: libraries, headers, CMake package
  find_package(customer_fake) gives customer_fake::customer_fake, an

@@ -7,11 +7,12 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-14 clang-format
   libfuzzer-14-dev libclang-rt-14-dev
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev libprotoc-dev protobuf-compiler
-  libabsl-dev libyaml-cpp-dev libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev
+  libabsl-dev libyaml-dev libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev
   python3 python3-grpcio python3-protobuf
   nghttp2-client
-  # bench-yaml-scan's comparison row: the YAML scan of Debian's libyaml
-  libyaml-dev
+  # bench-yaml-scan's comparison row: yaml-cpp, which the fake used before
+  # libyaml
+  libyaml-cpp-dev
   # the dashboard's browser tests (tests/browser): headless chromium
   chromium
   # scripts/package: the man page (from --help and --version)

@@ -14,7 +14,7 @@
 namespace customerfake::scenario {
 namespace {
 
-std::optional<absl::StatusCode> ReadCode(const YAML::Node& node,
+std::optional<absl::StatusCode> ReadCode(const yaml::Node& node,
                                          const std::string& key,
                                          YamlReader& reader) {
   std::optional<std::string> text = reader.String(node, key);
@@ -34,7 +34,7 @@ std::optional<absl::StatusCode> ReadCode(const YAML::Node& node,
 
 // Error text longer than a client accepts would be cut on every answer;
 // refused up front instead.
-bool FitsAnError(const YAML::Node& node, const std::string& key,
+bool FitsAnError(const yaml::Node& node, const std::string& key,
                  absl::string_view text, size_t max_bytes, YamlReader& reader) {
   if (text.size() <= max_bytes) return true;
   reader.Report(node, key,
@@ -43,7 +43,7 @@ bool FitsAnError(const YAML::Node& node, const std::string& key,
   return false;
 }
 
-void ReadAction(const YAML::Node& node, const std::string& key,
+void ReadAction(const yaml::Node& node, const std::string& key,
                 YamlReader& reader, model::FaultAction& action) {
   if (!reader.Map(node, key,
                   {"code", "message", "reason", "error_metadata", "retry_delay",
@@ -51,9 +51,9 @@ void ReadAction(const YAML::Node& node, const std::string& key,
                    "close_connection"})) {
     return;
   }
-  for (const auto& entry : node) {
-    const std::string& name = entry.first.Scalar();
-    const YAML::Node& value = entry.second;
+  for (const auto& entry : yaml::Entries(node)) {
+    const absl::string_view name = entry.first.Scalar();
+    const yaml::Node& value = entry.second;
     std::string at = SubKey(key, name);
     if (name == "code") {
       if (auto code = ReadCode(value, at, reader)) action.code = *code;
@@ -111,7 +111,7 @@ void ReadAction(const YAML::Node& node, const std::string& key,
 
 }  // namespace
 
-bool ReadFaultRule(const YAML::Node& node, const std::string& key,
+bool ReadFaultRule(const yaml::Node& node, const std::string& key,
                    YamlReader& reader, model::FaultRule& rule) {
   const size_t problems_before = reader.problems().size();
   if (!reader.Map(node, key,
@@ -119,9 +119,9 @@ bool ReadFaultRule(const YAML::Node& node, const std::string& key,
                    "times", "probability", "action", "sequence"})) {
     return false;
   }
-  for (const auto& entry : node) {
-    const std::string& name = entry.first.Scalar();
-    const YAML::Node& value = entry.second;
+  for (const auto& entry : yaml::Entries(node)) {
+    const absl::string_view name = entry.first.Scalar();
+    const yaml::Node& value = entry.second;
     std::string at = SubKey(key, name);
     if (name == "id") {
       if (auto id = reader.String(value, at)) rule.id = *id;
@@ -174,13 +174,13 @@ absl::StatusOr<model::FaultRule> ParseFaultRule(absl::string_view yaml,
                                                 absl::string_view source) {
   YamlReader reader;
   model::FaultRule rule;
-  YAML::Node root;
+  std::unique_ptr<yaml::Document> document;
   if (std::vector<Problem> problems =
-          ParseYaml(yaml, &root, 4 * kMaxResponseJsonBytes);
+          ParseYaml(yaml, &document, 4 * kMaxResponseJsonBytes);
       !problems.empty()) {
     return errors::InvalidFaultRule(FormatProblems(source, problems));
   }
-  if (ReadFaultRule(root, "", reader, rule)) return rule;
+  if (ReadFaultRule(document->root(), "", reader, rule)) return rule;
   return errors::InvalidFaultRule(FormatProblems(source, reader.problems()));
 }
 

@@ -21,7 +21,7 @@ class ScenarioReader {
   ScenarioReader(model::Scenario& scenario, const ScenarioLimits& limits)
       : scenario_(scenario), limits_(limits) {}
 
-  void Read(const YAML::Node& root) {
+  void Read(const yaml::Node& root) {
     // The server's --max-customers unless the scenario says otherwise.
     scenario_.settings.max_customers = limits_.default_max_customers;
     if (root.IsNull()) return;  // an empty file is an empty scenario
@@ -29,19 +29,19 @@ class ScenarioReader {
                      {"version", "settings", "flags", "customers", "faults"})) {
       return;
     }
-    if (const YAML::Node version = root["version"]; version.IsDefined()) {
+    if (const yaml::Node version = root["version"]; version.IsDefined()) {
       reader_.Int(version, "version", 1, 1);
     }
-    if (const YAML::Node settings = root["settings"]; settings.IsDefined()) {
+    if (const yaml::Node settings = root["settings"]; settings.IsDefined()) {
       ReadSettings(settings);
     }
-    if (const YAML::Node flags = root["flags"]; flags.IsDefined()) {
+    if (const yaml::Node flags = root["flags"]; flags.IsDefined()) {
       ReadFlags(flags);
     }
-    if (const YAML::Node customers = root["customers"]; customers.IsDefined()) {
+    if (const yaml::Node customers = root["customers"]; customers.IsDefined()) {
       ReadCustomers(customers);
     }
-    if (const YAML::Node faults = root["faults"]; faults.IsDefined()) {
+    if (const yaml::Node faults = root["faults"]; faults.IsDefined()) {
       ReadFaults(faults);
     }
   }
@@ -49,14 +49,14 @@ class ScenarioReader {
   YamlReader& reader() { return reader_; }
 
  private:
-  void ReadSettings(const YAML::Node& node) {
+  void ReadSettings(const yaml::Node& node) {
     model::Settings& settings = scenario_.settings;
     if (!reader_.Map(node, "settings",
                      {"page_size", "auth", "id_seed", "fault_seed",
                       "error_domain", "languages", "max_customers"})) {
       return;
     }
-    if (const YAML::Node page = node["page_size"];
+    if (const yaml::Node page = node["page_size"];
         page.IsDefined() &&
         reader_.Map(page, "settings.page_size", {"default", "max"})) {
       if (page["default"].IsDefined()) {
@@ -78,7 +78,7 @@ class ScenarioReader {
                                     settings.max_page_size, ")"));
       }
     }
-    if (const YAML::Node auth = node["auth"]; auth.IsDefined()) {
+    if (const yaml::Node auth = node["auth"]; auth.IsDefined()) {
       ReadAuth(auth);
     }
     if (node["id_seed"].IsDefined()) {
@@ -99,7 +99,7 @@ class ScenarioReader {
         settings.error_domain = *domain;
       }
     }
-    if (const YAML::Node languages = node["languages"]; languages.IsDefined()) {
+    if (const yaml::Node languages = node["languages"]; languages.IsDefined()) {
       if (auto list = reader_.StringList(languages, "settings.languages")) {
         for (size_t i = 0; i < list->size(); ++i) {
           if (!model::IsAssignedIso6391((*list)[i])) {
@@ -119,7 +119,7 @@ class ScenarioReader {
     }
   }
 
-  void ReadAuth(const YAML::Node& node) {
+  void ReadAuth(const yaml::Node& node) {
     model::Settings& settings = scenario_.settings;
     if (!reader_.Map(node, "settings.auth",
                      {"mode", "tokens", "clients", "token_ttl"})) {
@@ -133,10 +133,10 @@ class ScenarioReader {
                                     model::kAuthModeNames));
       }
     }
-    if (const YAML::Node clients = node["clients"]; clients.IsDefined()) {
+    if (const yaml::Node clients = node["clients"]; clients.IsDefined()) {
       ReadOAuthClients(clients, "settings.auth.clients");
     }
-    if (const YAML::Node ttl = node["token_ttl"]; ttl.IsDefined()) {
+    if (const yaml::Node ttl = node["token_ttl"]; ttl.IsDefined()) {
       if (auto duration = reader_.Duration(ttl, "settings.auth.token_ttl")) {
         if (*duration < absl::Seconds(1) || *duration > absl::Hours(24 * 365)) {
           reader_.Report(ttl, "settings.auth.token_ttl",
@@ -166,7 +166,7 @@ class ScenarioReader {
     }
   }
 
-  void ReadFlags(const YAML::Node& node) {
+  void ReadFlags(const yaml::Node& node) {
     model::Settings& settings = scenario_.settings;
     if (!reader_.Map(node, "flags", {"known", "read_only"})) return;
     // Syntax only: the allow-list is what `known` defines.
@@ -174,7 +174,7 @@ class ScenarioReader {
     for (auto [name, list] :
          {std::pair{"known", &settings.known_flags},
           std::pair{"read_only", &settings.read_only_flags}}) {
-      const YAML::Node items = node[name];
+      const yaml::Node items = node[name];
       if (!items.IsDefined()) continue;
       std::string key = SubKey("flags", name);
       auto flags = reader_.StringList(items, key);
@@ -200,7 +200,7 @@ class ScenarioReader {
     }
   }
 
-  void ReadOAuthClients(const YAML::Node& node, const std::string& key) {
+  void ReadOAuthClients(const yaml::Node& node, const std::string& key) {
     if (!reader_.Sequence(node, key)) return;
     absl::flat_hash_map<std::string, size_t> seen;
     for (size_t i = 0; i < node.size(); ++i) {
@@ -227,7 +227,7 @@ class ScenarioReader {
     }
   }
 
-  void ReadCustomers(const YAML::Node& node) {
+  void ReadCustomers(const yaml::Node& node) {
     if (!reader_.Sequence(node, "customers")) return;
     // Counted before reading, so that a huge list costs nothing.
     const int64_t limit = scenario_.settings.max_customers;
@@ -243,7 +243,7 @@ class ScenarioReader {
     flag_settings.read_only_flags.clear();
     absl::flat_hash_map<std::string, size_t> seen_ids;
     for (size_t i = 0; i < node.size(); ++i) {
-      const YAML::Node item = node[i];
+      const yaml::Node item = node[i];
       std::string key = IndexKey("customers", i);
       if (!reader_.Map(item, key,
                        {"id", "given_name", "family_name", "email_address",
@@ -252,7 +252,7 @@ class ScenarioReader {
       }
       model::CustomerRecord& customer = scenario_.customers.emplace_back();
       ReadCustomerFields(item, key, customer.fields);
-      if (const YAML::Node id = item["id"]; id.IsDefined()) {
+      if (const yaml::Node id = item["id"]; id.IsDefined()) {
         if (auto text = reader_.String(id, SubKey(key, "id"))) {
           customer.id = *text;
           if (!model::IsUuid(customer.id)) {
@@ -269,14 +269,14 @@ class ScenarioReader {
           }
         }
       }
-      if (const YAML::Node flags = item["flags"]; flags.IsDefined()) {
+      if (const yaml::Node flags = item["flags"]; flags.IsDefined()) {
         ReadCustomerFlags(flags, SubKey(key, "flags"), flag_settings,
                           customer.flags);
       }
     }
   }
 
-  void ReadCustomerFields(const YAML::Node& item, const std::string& key,
+  void ReadCustomerFields(const yaml::Node& item, const std::string& key,
                           model::CustomerFields& fields) {
     for (auto [name, field] :
          {std::pair{"given_name", &fields.given_name},
@@ -284,7 +284,7 @@ class ScenarioReader {
           std::pair{"email_address", &fields.email_address},
           std::pair{"language_code", &fields.language_code},
           std::pair{"phone_number", &fields.phone_number}}) {
-      if (const YAML::Node value = item[name]; value.IsDefined()) {
+      if (const yaml::Node value = item[name]; value.IsDefined()) {
         if (auto text = reader_.String(value, SubKey(key, name))) {
           *field = *text;
         }
@@ -294,14 +294,14 @@ class ScenarioReader {
          model::CustomerFieldProblems(fields, scenario_.settings)) {
       errors::Metadata metadata = errors::MetadataOf(problem);
       std::string field = metadata.count("field") ? metadata["field"] : "";
-      const YAML::Node at = item[field];
+      const yaml::Node at = item[field];
       reader_.Report(
           at.IsDefined() ? at : item, SubKey(key, field),
           absl::StrCat(errors::ReasonOf(problem), ": ", problem.message()));
     }
   }
 
-  void ReadCustomerFlags(const YAML::Node& node, const std::string& key,
+  void ReadCustomerFlags(const yaml::Node& node, const std::string& key,
                          const model::Settings& settings,
                          std::vector<std::string>& out) {
     if (node.IsSequence() && node.size() > limits_.max_customer_flags) {
@@ -324,7 +324,7 @@ class ScenarioReader {
     out = *std::move(flags);
   }
 
-  void ReadFaults(const YAML::Node& node) {
+  void ReadFaults(const yaml::Node& node) {
     if (!reader_.Sequence(node, "faults")) return;
     if (node.size() > limits_.max_fault_rules) {
       reader_.Report(
@@ -387,12 +387,12 @@ absl::StatusOr<model::Scenario> ParseScenario(absl::string_view yaml,
     return errors::ScenarioTooLarge(source, yaml.size(), limits.max_bytes);
   }
   model::Scenario scenario;
-  YAML::Node root;
-  std::vector<Problem> found = ParseYaml(yaml, &root, limits.max_bytes);
+  std::unique_ptr<yaml::Document> document;
+  std::vector<Problem> found = ParseYaml(yaml, &document, limits.max_bytes);
   size_t unlisted = 0;
   if (found.empty()) {
     ScenarioReader reader(scenario, limits);
-    reader.Read(root);
+    reader.Read(document->root());
     found = reader.reader().problems();
     unlisted = reader.reader().unlisted();
   }

@@ -46,7 +46,7 @@ absl::StatusOr<model::FaultRule> ParseFaultRule(absl::string_view yaml,
 
 // Reads the rule at `node` (key path `key`) into `rule`; false when it has
 // problems, which `reader` collects.
-bool ReadFaultRule(const YAML::Node& node, const std::string& key,
+bool ReadFaultRule(const yaml::Node& node, const std::string& key,
                    YamlReader& reader, model::FaultRule& rule);
 
 }  // namespace customerfake::scenario

@@ -14,17 +14,17 @@
 #include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
 #include "fake/scenario/yaml_reader.h"
-#include "yaml-cpp/yaml.h"
+#include "fake/scenario/yaml_tree.h"
 
 namespace customerfake::scenario {
 namespace {
 
 constexpr absl::string_view kFormat = "customer-fake-state";
 
-void WriteIds(YAML::Emitter& out, const SavedIds& ids) {
-  out << YAML::Key << "ids" << YAML::Value << YAML::Flow << YAML::BeginMap
-      << YAML::Key << "seed" << YAML::Value << ids.seed << YAML::Key << "drawn"
-      << YAML::Value << ids.drawn << YAML::EndMap;
+void WriteIds(yaml::Emitter& out, const SavedIds& ids) {
+  out << yaml::Key << "ids" << yaml::Value << yaml::Flow << yaml::BeginMap
+      << yaml::Key << "seed" << yaml::Value << ids.seed << yaml::Key << "drawn"
+      << yaml::Value << ids.drawn << yaml::EndMap;
 }
 
 // Reads the state file's YAML wrapper; each namespace's scenario text is
@@ -34,7 +34,7 @@ class StateReader {
   explicit StateReader(absl::string_view text)
       : lines_(absl::StrSplit(text, '\n')) {}
 
-  std::vector<SavedNamespace> Read(const YAML::Node& root) {
+  std::vector<SavedNamespace> Read(const yaml::Node& root) {
     std::vector<SavedNamespace> saved;
     if (!reader_.Map(
             root, "",
@@ -51,7 +51,7 @@ class StateReader {
     reader_.Int(root["version"], "version", 1, 1);
     // Optional: files from before 1.0.0 do not have it. A newer version's
     // file never gets here (ParseState refuses it first).
-    if (const YAML::Node written_by = root["fake_version"];
+    if (const yaml::Node written_by = root["fake_version"];
         written_by.IsDefined()) {
       if (auto text = reader_.String(written_by, "fake_version");
           text && !model::ParseVersion(*text)) {
@@ -60,7 +60,7 @@ class StateReader {
             absl::StrCat("\"", *text, "\" is not a version like 1.0.0"));
       }
     }
-    const YAML::Node namespaces = root["namespaces"];
+    const yaml::Node namespaces = root["namespaces"];
     if (!reader_.Sequence(namespaces, "namespaces")) return saved;
     absl::flat_hash_set<std::string> names;
     for (size_t i = 0; i < namespaces.size(); ++i) {
@@ -75,7 +75,7 @@ class StateReader {
         saved.push_back(std::move(ns));
       }
     }
-    if (const YAML::Node tokens = root["tokens"]; tokens.IsDefined()) {
+    if (const yaml::Node tokens = root["tokens"]; tokens.IsDefined()) {
       ReadTokens(tokens);
     }
     return saved;
@@ -86,7 +86,7 @@ class StateReader {
   YamlReader& reader() { return reader_; }
 
  private:
-  void ReadTokens(const YAML::Node& node) {
+  void ReadTokens(const yaml::Node& node) {
     if (!reader_.Sequence(node, "tokens")) return;
     for (size_t i = 0; i < node.size(); ++i) {
       const std::string key = IndexKey("tokens", i);
@@ -109,7 +109,7 @@ class StateReader {
     }
   }
 
-  bool ReadNamespace(const YAML::Node& node, const std::string& key,
+  bool ReadNamespace(const yaml::Node& node, const std::string& key,
                      SavedNamespace& ns) {
     size_t before = Count();
     if (!reader_.Map(node, key, {"name", "ids", "state", "baseline"}) ||
@@ -129,7 +129,7 @@ class StateReader {
     if (auto state = ReadScenario(node["state"], SubKey(key, "state"))) {
       ns.state = *std::move(state);
     }
-    if (const YAML::Node baseline = node["baseline"]; baseline.IsDefined()) {
+    if (const yaml::Node baseline = node["baseline"]; baseline.IsDefined()) {
       std::string base_key = SubKey(key, "baseline");
       if (reader_.Map(baseline, base_key, {"ids", "scenario"}) &&
           Has(baseline, base_key, {"ids", "scenario"})) {
@@ -141,7 +141,7 @@ class StateReader {
     return Count() == before;
   }
 
-  void ReadIds(const YAML::Node& node, const std::string& key, SavedIds& ids) {
+  void ReadIds(const yaml::Node& node, const std::string& key, SavedIds& ids) {
     if (!reader_.Map(node, key, {"seed", "drawn"}) ||
         !Has(node, key, {"seed", "drawn"})) {
       return;
@@ -160,7 +160,7 @@ class StateReader {
 
   // The scenario in a block of text at `node`; nullopt with its problems
   // reported at their lines of the file.
-  std::optional<model::Scenario> ReadScenario(const YAML::Node& node,
+  std::optional<model::Scenario> ReadScenario(const yaml::Node& node,
                                               const std::string& key) {
     auto text = reader_.String(node, key);
     if (!text) return std::nullopt;
@@ -179,7 +179,7 @@ class StateReader {
     }
     // A block scalar's text starts on the line after its indicator, indented
     // like its first line.
-    const int first = node.Mark().line + 1;
+    const int first = node.line() + 1;
     int indent = 0;
     if (first < static_cast<int>(lines_.size())) {
       indent = lines_[first].find_first_not_of(' ');
@@ -195,7 +195,7 @@ class StateReader {
   }
 
   // False, with a problem for each, when a key of `required` is missing.
-  bool Has(const YAML::Node& node, const std::string& key,
+  bool Has(const yaml::Node& node, const std::string& key,
            std::initializer_list<absl::string_view> required) {
     bool all = true;
     for (absl::string_view name : required) {
@@ -219,45 +219,45 @@ class StateReader {
 
 std::string WriteState(const std::vector<SavedNamespace>& namespaces,
                        const std::vector<SavedToken>& tokens) {
-  YAML::Emitter out;
-  out << YAML::Comment(
-      "customer-fake state: written by `serve --state-file`, read at start");
-  out << YAML::BeginMap;
-  out << YAML::Key << "format" << YAML::Value << std::string(kFormat);
-  out << YAML::Key << "version" << YAML::Value << 1;
+  yaml::Emitter out;
+  out << yaml::BeginMap;
+  out << yaml::Key << "format" << yaml::Value << std::string(kFormat);
+  out << yaml::Key << "version" << yaml::Value << 1;
   // The customer-fake that wrote it: an older one refuses the file.
-  out << YAML::Key << "fake_version" << YAML::Value
+  out << yaml::Key << "fake_version" << yaml::Value
       << std::string(model::FakeVersion());
-  out << YAML::Key << "namespaces" << YAML::Value << YAML::BeginSeq;
+  out << yaml::Key << "namespaces" << yaml::Value << yaml::BeginSeq;
   for (const SavedNamespace& ns : namespaces) {
-    out << YAML::BeginMap;
-    out << YAML::Key << "name" << YAML::Value << ns.name;
+    out << yaml::BeginMap;
+    out << yaml::Key << "name" << yaml::Value << ns.name;
     WriteIds(out, ns.ids);
-    out << YAML::Key << "state" << YAML::Value << YAML::Literal
+    out << yaml::Key << "state" << yaml::Value << yaml::Literal
         << WriteScenario(ns.state);
     if (ns.baseline) {
-      out << YAML::Key << "baseline" << YAML::Value << YAML::BeginMap;
+      out << yaml::Key << "baseline" << yaml::Value << yaml::BeginMap;
       WriteIds(out, ns.baseline_ids);
-      out << YAML::Key << "scenario" << YAML::Value << YAML::Literal
+      out << yaml::Key << "scenario" << yaml::Value << yaml::Literal
           << WriteScenario(*ns.baseline);
-      out << YAML::EndMap;
+      out << yaml::EndMap;
     }
-    out << YAML::EndMap;
+    out << yaml::EndMap;
   }
-  out << YAML::EndSeq;
+  out << yaml::EndSeq;
   if (!tokens.empty()) {
-    out << YAML::Key << "tokens" << YAML::Value << YAML::BeginSeq;
+    out << yaml::Key << "tokens" << yaml::Value << yaml::BeginSeq;
     for (const SavedToken& token : tokens) {
-      out << YAML::Flow << YAML::BeginMap << YAML::Key << "token" << YAML::Value
-          << token.token << YAML::Key << "expires" << YAML::Value
+      out << yaml::Flow << yaml::BeginMap << yaml::Key << "token" << yaml::Value
+          << token.token << yaml::Key << "expires" << yaml::Value
           << absl::FormatTime(absl::RFC3339_full, token.expires,
                               absl::UTCTimeZone())
-          << YAML::EndMap;
+          << yaml::EndMap;
     }
-    out << YAML::EndSeq;
+    out << yaml::EndSeq;
   }
-  out << YAML::EndMap;
-  return absl::StrCat(out.c_str(), "\n");
+  out << yaml::EndMap;
+  return absl::StrCat(
+      "# customer-fake state: written by `serve --state-file`, read at start\n",
+      out.Finish());
 }
 
 absl::StatusOr<std::vector<SavedNamespace>> ParseState(
@@ -269,17 +269,21 @@ absl::StatusOr<std::vector<SavedNamespace>> ParseState(
   if (text.empty()) {
     found.push_back({1, 1, "", "the file is empty"});
   } else {
-    try {
-      const YAML::Node root = YAML::Load(std::string(text));
+    yaml::SyntaxError error;
+    const std::unique_ptr<yaml::Document> document =
+        yaml::Document::Parse(text, &error);
+    if (document == nullptr) {
+      found.push_back({error.line, error.column, "",
+                       absl::StrCat("not valid YAML: ", error.message)});
+    } else {
+      const yaml::Node root = document->root();
       // Before anything else: a newer version's file may hold keys and
       // values this one does not know, which are no mistake.
-      if (root.IsMap()) {
-        const YAML::Node written_by = root["fake_version"];
-        if (written_by.IsDefined() && written_by.IsScalar()) {
-          absl::Status readable =
-              model::CheckWrittenBy(written_by.Scalar(), source);
-          if (absl::IsFailedPrecondition(readable)) return readable;
-        }
+      if (const yaml::Node written_by = root["fake_version"];
+          written_by.IsScalar()) {
+        absl::Status readable =
+            model::CheckWrittenBy(written_by.Scalar(), source);
+        if (absl::IsFailedPrecondition(readable)) return readable;
       }
       StateReader reader(text);
       saved = reader.Read(root);
@@ -287,9 +291,6 @@ absl::StatusOr<std::vector<SavedNamespace>> ParseState(
       found.insert(found.end(), reader.problems().begin(),
                    reader.problems().end());
       read_tokens = std::move(reader.tokens());
-    } catch (const YAML::Exception& e) {
-      found.push_back({e.mark.line + 1, e.mark.column + 1, "",
-                       absl::StrCat("not valid YAML: ", e.msg)});
     }
   }
   if (found.empty()) {

@@ -16,13 +16,14 @@
 namespace customerfake::scenario {
 namespace {
 
-std::string KindName(const YAML::Node& node) {
+std::string KindName(const yaml::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map:
+    case yaml::NodeType::kMap:
       return "a mapping";
-    case YAML::NodeType::Sequence:
+    case yaml::NodeType::kSequence:
       return "a list";
-    case YAML::NodeType::Null:
+    case yaml::NodeType::kNull:
+    case yaml::NodeType::kUndefined:
       return "empty";
     default:
       return absl::StrCat("\"", node.Scalar(), "\"");
@@ -30,13 +31,13 @@ std::string KindName(const YAML::Node& node) {
 }
 
 // False as soon as `out` grows past `max_bytes`.
-bool AppendJson(const YAML::Node& node, size_t max_bytes, std::string& out) {
+bool AppendJson(const yaml::Node& node, size_t max_bytes, std::string& out) {
   if (out.size() > max_bytes) return false;
   switch (node.Type()) {
-    case YAML::NodeType::Map: {
+    case yaml::NodeType::kMap: {
       out += '{';
       bool first = true;
-      for (const auto& entry : node) {
+      for (const auto& entry : yaml::Entries(node)) {
         if (!first) out += ',';
         first = false;
         model::AppendJsonString(entry.first.Scalar(), out);
@@ -46,7 +47,7 @@ bool AppendJson(const YAML::Node& node, size_t max_bytes, std::string& out) {
       out += '}';
       return true;
     }
-    case YAML::NodeType::Sequence: {
+    case yaml::NodeType::kSequence: {
       out += '[';
       for (size_t i = 0; i < node.size(); ++i) {
         if (i > 0) out += ',';
@@ -55,17 +56,17 @@ bool AppendJson(const YAML::Node& node, size_t max_bytes, std::string& out) {
       out += ']';
       return true;
     }
-    case YAML::NodeType::Scalar: {
-      const std::string& text = node.Scalar();
+    case yaml::NodeType::kScalar: {
+      const absl::string_view text = node.Scalar();
       double number;
-      if (node.Tag() != "!") {
+      if (!node.IsQuoted()) {
         if (text == "true" || text == "false" || text == "null") {
-          out += text;
+          out.append(text.data(), text.size());
           return true;
         }
         if (absl::SimpleAtod(text, &number) && std::isfinite(number) &&
             !text.empty() && (absl::ascii_isdigit(text[0]) || text[0] == '-')) {
-          out += text;
+          out.append(text.data(), text.size());
           return true;
         }
       }
@@ -82,24 +83,23 @@ bool AppendJson(const YAML::Node& node, size_t max_bytes, std::string& out) {
 // false as soon as it runs out, so a billion laughs costs only the budget.
 // Also false deeper than the parser allows: only an alias inside its own
 // anchor (a cycle, infinitely large) gets there.
-bool SpendExpansion(const YAML::Node& node, size_t& budget, int depth = 0) {
+bool SpendExpansion(const yaml::Node& node, size_t& budget, int depth = 0) {
   constexpr size_t kNodeBytes = 8;  // what a node costs beyond its text
-  constexpr int kMaxDepth = 2000;   // yaml-cpp's own nesting limit
-  if (depth > kMaxDepth) return false;
+  if (depth > yaml::Document::kMaxDepth) return false;
   const size_t cost =
       kNodeBytes + (node.IsScalar() ? node.Scalar().size() : size_t{0});
   if (cost > budget) return false;
   budget -= cost;
   if (node.IsMap()) {
-    for (const auto& entry : node) {
+    for (const auto& entry : yaml::Entries(node)) {
       if (!SpendExpansion(entry.first, budget, depth + 1) ||
           !SpendExpansion(entry.second, budget, depth + 1)) {
         return false;
       }
     }
   } else if (node.IsSequence()) {
-    for (const auto& item : node) {
-      if (!SpendExpansion(item, budget, depth + 1)) return false;
+    for (size_t i = 0; i < node.size(); ++i) {
+      if (!SpendExpansion(node[i], budget, depth + 1)) return false;
     }
   }
   return true;
@@ -125,23 +125,20 @@ std::optional<Problem> FirstInvalidUtf8(absl::string_view text) {
   return problem;
 }
 
-std::vector<Problem> ParseYaml(absl::string_view yaml, YAML::Node* root,
+std::vector<Problem> ParseYaml(absl::string_view yaml,
+                               std::unique_ptr<yaml::Document>* document,
                                size_t max_expanded_bytes) {
   if (std::optional<Problem> invalid = FirstInvalidUtf8(yaml)) {
     return {*invalid};
   }
-  try {
-    *root = YAML::Load(std::string(yaml));
-  } catch (const YAML::DeepRecursion& e) {
-    return {{e.mark.line + 1, e.mark.column + 1, "",
-             absl::StrCat("not valid YAML: nested more than ", e.depth() - 1,
-                          " levels deep")}};
-  } catch (const YAML::Exception& e) {
-    return {{e.mark.line + 1, e.mark.column + 1, "",
-             absl::StrCat("not valid YAML: ", e.msg)}};
+  yaml::SyntaxError error;
+  *document = yaml::Document::Parse(yaml, &error);
+  if (*document == nullptr) {
+    return {{error.line, error.column, "",
+             absl::StrCat("not valid YAML: ", error.message)}};
   }
   size_t budget = max_expanded_bytes;
-  if (!SpendExpansion(*root, budget)) {
+  if (!SpendExpansion((*document)->root(), budget)) {
     return {{1, 1, "",
              absl::StrCat("with its aliases expanded, the document is larger "
                           "than ",
@@ -167,31 +164,30 @@ std::string IndexKey(absl::string_view parent, size_t index) {
   return absl::StrCat(parent, "[", index, "]");
 }
 
-void YamlReader::Report(const YAML::Node& node, std::string key,
+void YamlReader::Report(const yaml::Node& node, std::string key,
                         std::string message) {
   if (problems_.size() >= kMaxProblems) {
     ++unlisted_;
     return;
   }
-  YAML::Mark mark = node.IsDefined() ? node.Mark() : YAML::Mark();
-  if (mark.is_null()) mark = YAML::Mark();
   // Keys and messages echo the document, which may hold huge strings.
-  problems_.push_back({mark.line + 1, mark.column + 1,
+  problems_.push_back({node.line() + 1, node.column() + 1,
                        errors::Printable(key, kMaxProblemKeyBytes),
                        errors::Printable(message, kMaxProblemMessageBytes)});
 }
 
-bool YamlReader::Map(const YAML::Node& node, const std::string& key,
+bool YamlReader::Map(const yaml::Node& node, const std::string& key,
                      std::initializer_list<absl::string_view> allowed) {
   if (!node.IsMap()) {
     Report(node, key, absl::StrCat("must be a mapping, got ", KindName(node)));
     return false;
   }
-  for (const auto& entry : node) {
-    const std::string& name = entry.first.Scalar();
+  for (const auto& entry : yaml::Entries(node)) {
+    const absl::string_view name = entry.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       const std::string closest = model::Closest(
-          name, std::vector<std::string>(allowed.begin(), allowed.end()));
+          std::string(name),
+          std::vector<std::string>(allowed.begin(), allowed.end()));
       Report(entry.first, SubKey(key, name),
              absl::StrCat("unknown key",
                           closest.empty()
@@ -203,24 +199,24 @@ bool YamlReader::Map(const YAML::Node& node, const std::string& key,
   return true;
 }
 
-bool YamlReader::Sequence(const YAML::Node& node, const std::string& key) {
+bool YamlReader::Sequence(const yaml::Node& node, const std::string& key) {
   if (node.IsSequence()) return true;
   Report(node, key, absl::StrCat("must be a list, got ", KindName(node)));
   return false;
 }
 
-std::optional<std::string> YamlReader::String(const YAML::Node& node,
+std::optional<std::string> YamlReader::String(const yaml::Node& node,
                                               const std::string& key) {
   if (!node.IsScalar()) {
     Report(node, key, absl::StrCat("must be a string, got ", KindName(node)));
     return std::nullopt;
   }
   // Text is UTF-8, as protobuf needs it: ParseYaml checks the document, and
-  // yaml-cpp writes escapes ("\x87") as UTF-8 and refuses surrogates.
-  return node.Scalar();
+  // libyaml writes escapes ("\x87") as UTF-8 and refuses surrogates.
+  return std::string(node.Scalar());
 }
 
-std::optional<int64_t> YamlReader::Int(const YAML::Node& node,
+std::optional<int64_t> YamlReader::Int(const yaml::Node& node,
                                        const std::string& key, int64_t min,
                                        int64_t max) {
   int64_t value;
@@ -237,7 +233,7 @@ std::optional<int64_t> YamlReader::Int(const YAML::Node& node,
   return value;
 }
 
-std::optional<double> YamlReader::Double(const YAML::Node& node,
+std::optional<double> YamlReader::Double(const yaml::Node& node,
                                          const std::string& key) {
   double value;
   if (!node.IsScalar() || !absl::SimpleAtod(node.Scalar(), &value) ||
@@ -249,7 +245,7 @@ std::optional<double> YamlReader::Double(const YAML::Node& node,
   return value;
 }
 
-std::optional<bool> YamlReader::Bool(const YAML::Node& node,
+std::optional<bool> YamlReader::Bool(const yaml::Node& node,
                                      const std::string& key) {
   if (node.IsScalar()) {
     if (node.Scalar() == "true") return true;
@@ -260,7 +256,7 @@ std::optional<bool> YamlReader::Bool(const YAML::Node& node,
   return std::nullopt;
 }
 
-std::optional<absl::Duration> YamlReader::Duration(const YAML::Node& node,
+std::optional<absl::Duration> YamlReader::Duration(const yaml::Node& node,
                                                    const std::string& key) {
   absl::Duration value;
   if (!node.IsScalar() || !absl::ParseDuration(node.Scalar(), &value) ||
@@ -279,7 +275,7 @@ std::optional<absl::Duration> YamlReader::Duration(const YAML::Node& node,
 }
 
 std::optional<std::vector<std::string>> YamlReader::StringList(
-    const YAML::Node& node, const std::string& key) {
+    const yaml::Node& node, const std::string& key) {
   if (!Sequence(node, key)) return std::nullopt;
   std::vector<std::string> out;
   bool ok = true;
@@ -296,18 +292,18 @@ std::optional<std::vector<std::string>> YamlReader::StringList(
 }
 
 std::optional<std::map<std::string, std::string>> YamlReader::StringMap(
-    const YAML::Node& node, const std::string& key) {
+    const yaml::Node& node, const std::string& key) {
   if (!node.IsMap()) {
     Report(node, key, absl::StrCat("must be a mapping, got ", KindName(node)));
     return std::nullopt;
   }
   std::map<std::string, std::string> out;
   bool ok = true;
-  for (const auto& entry : node) {
+  for (const auto& entry : yaml::Entries(node)) {
     std::optional<std::string> value =
         String(entry.second, SubKey(key, entry.first.Scalar()));
     if (value) {
-      out[entry.first.Scalar()] = *std::move(value);
+      out[std::string(entry.first.Scalar())] = *std::move(value);
     } else {
       ok = false;
     }
@@ -316,31 +312,27 @@ std::optional<std::map<std::string, std::string>> YamlReader::StringMap(
   return out;
 }
 
-std::optional<std::string> YamlToJson(const YAML::Node& node,
+std::optional<std::string> YamlToJson(const yaml::Node& node,
                                       size_t max_bytes) {
   std::string out;
   if (!AppendJson(node, max_bytes, out)) return std::nullopt;
   return out;
 }
 
-YAML::Node NodeAt(const YAML::Node& root, absl::string_view path) {
-  // Nodes are rebound with reset(): yaml-cpp's operator= would write into
-  // the tree, and lookups go through a const node so none inserts a key.
-  YAML::Node current;
-  current.reset(root);
+yaml::Node NodeAt(const yaml::Node& root, absl::string_view path) {
+  yaml::Node current = root;
   while (!path.empty()) {
     size_t end = path.find_first_of(".[");
     absl::string_view part = path.substr(0, end);
     if (!part.empty()) {
-      const YAML::Node& map = current;
-      if (!map.IsMap()) return current;
+      if (!current.IsMap()) return current;
       // A dotted map key such as match_request's "customer.id" is one key.
-      if (const YAML::Node whole = map[std::string(path)]; whole.IsDefined()) {
+      if (const yaml::Node whole = current[path]; whole.IsDefined()) {
         return whole;
       }
-      const YAML::Node next = map[std::string(part)];
+      const yaml::Node next = current[part];
       if (!next.IsDefined()) return current;
-      current.reset(next);
+      current = next;
     }
     if (end == absl::string_view::npos) break;
     path.remove_prefix(end);
@@ -350,13 +342,12 @@ YAML::Node NodeAt(const YAML::Node& root, absl::string_view path) {
     }
     size_t close = path.find(']');  // "[index]"
     size_t index;
-    const YAML::Node& list = current;
     if (close == absl::string_view::npos ||
         !absl::SimpleAtoi(path.substr(1, close - 1), &index) ||
-        !list.IsSequence() || index >= list.size()) {
+        !current.IsSequence() || index >= current.size()) {
       return current;
     }
-    current.reset(list[index]);
+    current = current[index];
     path.remove_prefix(close + 1);
     if (!path.empty() && path[0] == '.') path.remove_prefix(1);
   }

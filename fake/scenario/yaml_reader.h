@@ -4,14 +4,14 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "yaml-cpp/depthguard.h"
-#include "yaml-cpp/yaml.h"
+#include "fake/scenario/yaml_tree.h"
 
 namespace customerfake::scenario {
 
@@ -44,43 +44,44 @@ inline constexpr size_t kMaxProblemMessageBytes = 400;
 // its 1-based line and column; nullopt when all of it is valid.
 std::optional<Problem> FirstInvalidUtf8(absl::string_view text);
 
-// Parses YAML text into `root`. Problems: text that is not UTF-8 (its first
-// bad byte), YAML syntax, nesting deeper than yaml-cpp's parser allows (it
-// refuses more than 500 levels instead of overflowing the stack), and a
-// document whose aliases expand it past `max_expanded_bytes` (every use of
+// Parses YAML text into `document`. Problems: text that is not UTF-8 (its
+// first bad byte), YAML syntax, nesting deeper than yaml::Document::kMaxDepth
+// (refused instead of overflowing the stack of whatever walks the tree), and
+// a document whose aliases expand it past `max_expanded_bytes` (every use of
 // an alias repeats its anchor's tree: "billion laughs").
-std::vector<Problem> ParseYaml(absl::string_view yaml, YAML::Node* root,
+std::vector<Problem> ParseYaml(absl::string_view yaml,
+                               std::unique_ptr<yaml::Document>* document,
                                size_t max_expanded_bytes);
 
 // Typed reading of YAML nodes that collects every problem instead of
 // stopping at the first, so a file is refused with all of them at once.
 class YamlReader {
  public:
-  void Report(const YAML::Node& node, std::string key, std::string message);
+  void Report(const yaml::Node& node, std::string key, std::string message);
   // The first kMaxProblems problems, and how many more there were.
   const std::vector<Problem>& problems() const { return problems_; }
   size_t unlisted() const { return unlisted_; }
 
   // A mapping whose keys are all in `allowed` (unknown ones are reported).
   // False when `node` is not a mapping.
-  bool Map(const YAML::Node& node, const std::string& key,
+  bool Map(const yaml::Node& node, const std::string& key,
            std::initializer_list<absl::string_view> allowed);
   // A sequence; false when `node` is something else.
-  bool Sequence(const YAML::Node& node, const std::string& key);
+  bool Sequence(const yaml::Node& node, const std::string& key);
 
-  std::optional<std::string> String(const YAML::Node& node,
+  std::optional<std::string> String(const yaml::Node& node,
                                     const std::string& key);
-  std::optional<int64_t> Int(const YAML::Node& node, const std::string& key,
+  std::optional<int64_t> Int(const yaml::Node& node, const std::string& key,
                              int64_t min, int64_t max);
-  std::optional<double> Double(const YAML::Node& node, const std::string& key);
-  std::optional<bool> Bool(const YAML::Node& node, const std::string& key);
+  std::optional<double> Double(const yaml::Node& node, const std::string& key);
+  std::optional<bool> Bool(const yaml::Node& node, const std::string& key);
   // "200ms", "1.5s", "0" (absl::ParseDuration syntax).
-  std::optional<absl::Duration> Duration(const YAML::Node& node,
+  std::optional<absl::Duration> Duration(const yaml::Node& node,
                                          const std::string& key);
-  std::optional<std::vector<std::string>> StringList(const YAML::Node& node,
+  std::optional<std::vector<std::string>> StringList(const yaml::Node& node,
                                                      const std::string& key);
   std::optional<std::map<std::string, std::string>> StringMap(
-      const YAML::Node& node, const std::string& key);
+      const yaml::Node& node, const std::string& key);
 
  private:
   std::vector<Problem> problems_;
@@ -91,12 +92,12 @@ class YamlReader {
 // look like numbers, booleans or null become those. nullopt when it would be
 // longer than `max_bytes`: an alias expands to its anchor's whole tree each
 // time it is used, so a short text can stand for gigabytes.
-std::optional<std::string> YamlToJson(const YAML::Node& node, size_t max_bytes);
+std::optional<std::string> YamlToJson(const yaml::Node& node, size_t max_bytes);
 
 // The node at a key path relative to `root` ("action.code",
 // "sequence[1].delay", "match_request.customer.id"), or `root` itself when the
 // path leads nowhere. Used to place problems found after parsing.
-YAML::Node NodeAt(const YAML::Node& root, absl::string_view path);
+yaml::Node NodeAt(const yaml::Node& root, absl::string_view path);
 
 }  // namespace customerfake::scenario
 

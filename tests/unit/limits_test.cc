@@ -140,23 +140,23 @@ TEST(ParseYamlTest, AliasExpansionIsBounded) {
       "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
       "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
       "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
-  YAML::Node root;
+  std::unique_ptr<scenario::yaml::Document> document;
   // 9 + 81 + 729 + 6561 strings of 3 bytes, with 8 bytes per node: ~90 KB.
-  EXPECT_THAT(scenario::ParseYaml(laughs, &root, 1 << 20), SizeIs(0));
+  EXPECT_THAT(scenario::ParseYaml(laughs, &document, 1 << 20), SizeIs(0));
   std::vector<scenario::Problem> problems =
-      scenario::ParseYaml(laughs, &root, 50000);
+      scenario::ParseYaml(laughs, &document, 50000);
   ASSERT_THAT(problems, SizeIs(1));
   EXPECT_THAT(problems[0].message,
               HasSubstr("with its aliases expanded, the document is larger "
                         "than 50000 bytes"));
-  EXPECT_FALSE(scenario::YamlToJson(root, 1000).has_value());
-  EXPECT_TRUE(scenario::YamlToJson(root["a"], 1000).has_value());
+  EXPECT_FALSE(scenario::YamlToJson(document->root(), 1000).has_value());
+  EXPECT_TRUE(scenario::YamlToJson(document->root()["a"], 1000).has_value());
 }
 
 TEST(ParseYamlTest, DeepNestingIsAProblemNotACrash) {
-  YAML::Node root;
+  std::unique_ptr<scenario::yaml::Document> document;
   std::vector<scenario::Problem> problems = scenario::ParseYaml(
-      std::string(50000, '[') + std::string(50000, ']'), &root, 1 << 20);
+      std::string(50000, '[') + std::string(50000, ']'), &document, 1 << 20);
   ASSERT_THAT(problems, SizeIs(1));
   EXPECT_THAT(problems[0].message, HasSubstr("nested more than 499 levels"));
 }
@@ -164,7 +164,7 @@ TEST(ParseYamlTest, DeepNestingIsAProblemNotACrash) {
 TEST(YamlReaderTest, KeepsAtMostMaxProblemsAndCountsTheRest) {
   scenario::YamlReader reader;
   for (size_t i = 0; i < scenario::kMaxProblems + 5; ++i) {
-    reader.Report(YAML::Node(), "k", std::string(10000, 'm'));
+    reader.Report(scenario::yaml::Node(), "k", std::string(10000, 'm'));
   }
   EXPECT_THAT(reader.problems(), SizeIs(scenario::kMaxProblems));
   EXPECT_EQ(reader.unlisted(), 5u);

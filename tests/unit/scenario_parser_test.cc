@@ -201,7 +201,8 @@ std::vector<BadCase> BadCases() {
        "  - id: a\n    method: GetCustomer\n    action: {code: OK}\n",
        5, 9, "faults[1].id", "duplicate id: faults[0] has it too"},
       {"YamlSyntaxError", "version: 1\nsettings: {id_seed: 1\n", 3, 1, "",
-       "not valid YAML: end of map flow not found"},
+       "not valid YAML: did not find expected ',' or '}' (while parsing a "
+       "flow mapping at line 2, column 11)"},
       // Found by fuzzing: an alias inside its own anchor made a cycle that
       // the response's JSON conversion followed until the stack overflowed.
       // A cycle expands without end, so it is over any budget.

@@ -114,8 +114,8 @@ TEST(StateFile, TokensReadBackWithTheirExpiry) {
       {"eyJvcmciOiJkZWZhdWx0In0=", absl::FromUnixSeconds(1800000000)},
       {"second", absl::FromUnixMillis(1800000000250)}};
   const std::string text = WriteState(TwoNamespaces(), tokens);
-  EXPECT_THAT(text, HasSubstr("tokens:\n  - {token: eyJvcmciOiJkZWZhdWx0In0=, "
-                              "expires: 2027-01-15T08:00:00+00:00}\n"));
+  EXPECT_THAT(text, HasSubstr("tokens:\n- {token: eyJvcmciOiJkZWZhdWx0In0=, "
+                              "expires: '2027-01-15T08:00:00+00:00'}\n"));
   std::vector<SavedToken> parsed_tokens;
   absl::StatusOr<std::vector<SavedNamespace>> parsed =
       ParseState(text, "state.yaml", &parsed_tokens);
@@ -181,8 +181,8 @@ INSTANTIATE_TEST_SUITE_P(
         Damage{"Truncated", kValid.substr(0, kValid.find("    state:")),
                "5:5: namespaces[0].state: missing"},
         Damage{"NotYaml", "format: [customer-fake-state\n",
-               "2:1: (document): not valid YAML: end of sequence flow not "
-               "found"},
+               "2:1: (document): not valid YAML: did not find expected ',' "
+               "or ']' (while parsing a flow sequence at line 1, column 9)"},
         Damage{"AScenarioNotAState", "version: 1\ncustomers: []\n",
                "1:1: format: missing\nstate.yaml:1:1: namespaces: "
                "missing\nstate.yaml:2:1: customers: unknown key; expected one "

@@ -1,0 +1,357 @@
+#include "fake/scenario/yaml_tree.h"
+
+#include <yaml.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+
+namespace customerfake::scenario::yaml {
+namespace {
+
+bool IsNullText(absl::string_view text) {
+  return text.empty() || text == "~" || text == "null" || text == "Null" ||
+         text == "NULL";
+}
+
+absl::string_view Chars(const yaml_char_t* text) {
+  return text == nullptr
+             ? absl::string_view()
+             : absl::string_view(reinterpret_cast<const char*>(text));
+}
+
+// Frees a libyaml event however its scope ends.
+struct Event {
+  yaml_event_t event;
+  ~Event() { yaml_event_delete(&event); }
+};
+
+}  // namespace
+
+NodeType Node::Type() const {
+  return document_ == nullptr ? NodeType::kUndefined
+                              : document_->data(index_).type;
+}
+
+absl::string_view Node::Scalar() const {
+  if (!IsScalar()) return {};
+  const Document::NodeData& data = document_->data(index_);
+  return absl::string_view(document_->text_).substr(data.begin, data.size);
+}
+
+bool Node::IsQuoted() const {
+  return IsScalar() && document_->data(index_).quoted;
+}
+
+int Node::line() const {
+  return document_ == nullptr ? 0
+                              : static_cast<int>(document_->data(index_).line);
+}
+
+int Node::column() const {
+  return document_ == nullptr
+             ? 0
+             : static_cast<int>(document_->data(index_).column);
+}
+
+size_t Node::size() const {
+  switch (Type()) {
+    case NodeType::kSequence:
+      return document_->data(index_).size;
+    case NodeType::kMap:
+      return document_->data(index_).size / 2;
+    default:
+      return 0;
+  }
+}
+
+Node Node::operator[](size_t index) const {
+  if (!IsSequence() || index >= size()) return Node();
+  return Node(document_,
+              document_->children_[document_->data(index_).begin + index]);
+}
+
+Node Node::operator[](absl::string_view key) const {
+  if (!IsMap()) return Node();
+  for (size_t i = 0; i < size(); ++i) {
+    const Node name = Key(i);
+    if (name.IsScalar() && name.Scalar() == key) return Value(i);
+  }
+  return Node();
+}
+
+Node Node::Key(size_t index) const {
+  if (!IsMap() || index >= size()) return Node();
+  return Node(document_,
+              document_->children_[document_->data(index_).begin + 2 * index]);
+}
+
+Node Node::Value(size_t index) const {
+  if (!IsMap() || index >= size()) return Node();
+  return Node(
+      document_,
+      document_->children_[document_->data(index_).begin + 2 * index + 1]);
+}
+
+std::unique_ptr<Document> Document::Parse(absl::string_view text,
+                                          SyntaxError* error) {
+  std::unique_ptr<Document> document(new Document());
+  // Offsets are 32 bits: a larger text is refused before it is read.
+  if (text.size() >= std::numeric_limits<uint32_t>::max()) {
+    *error = {1, 1, "the document is 4 GiB or larger"};
+    return nullptr;
+  }
+  document->nodes_.push_back({});  // 0: the null root of an empty text
+  yaml_parser_t parser;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_string(
+      &parser, reinterpret_cast<const unsigned char*>(text.data()),
+      text.size());
+  yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+
+  absl::flat_hash_map<std::string, uint32_t> anchors;
+  // The children of every open collection, one after the other; `open`
+  // holds each open collection's node and where its children start.
+  std::vector<uint32_t> pending;
+  std::vector<std::pair<uint32_t, size_t>> open;
+  bool have_root = false;
+  bool failed = false;
+
+  auto add = [&](uint32_t node) {
+    if (open.empty()) {
+      document->root_ = node;
+      have_root = true;
+    } else {
+      pending.push_back(node);
+    }
+  };
+  auto new_node = [&](NodeType type, const yaml_mark_t& mark,
+                      const yaml_char_t* anchor) {
+    const auto index = static_cast<uint32_t>(document->nodes_.size());
+    NodeData data;
+    data.type = type;
+    data.line = static_cast<uint32_t>(mark.line);
+    data.column = static_cast<uint32_t>(mark.column);
+    document->nodes_.push_back(data);
+    if (anchor != nullptr) anchors[Chars(anchor)] = index;
+    return index;
+  };
+  auto fail = [&](const yaml_mark_t& mark, std::string message) {
+    *error = {static_cast<int>(mark.line) + 1,
+              static_cast<int>(mark.column) + 1, std::move(message)};
+    failed = true;
+  };
+
+  bool done = false;
+  while (!done && !failed) {
+    Event event;
+    if (!yaml_parser_parse(&parser, &event.event)) {
+      std::string message =
+          parser.problem == nullptr ? "bad YAML" : parser.problem;
+      if (parser.context != nullptr) {
+        absl::StrAppend(&message, " (", parser.context, " at line ",
+                        parser.context_mark.line + 1, ", column ",
+                        parser.context_mark.column + 1, ")");
+      }
+      fail(parser.problem_mark, std::move(message));
+      break;
+    }
+    const yaml_event_t& e = event.event;
+    switch (e.type) {
+      case YAML_STREAM_END_EVENT:
+      case YAML_DOCUMENT_END_EVENT:
+        done = true;  // the first document only
+        break;
+      case YAML_SCALAR_EVENT: {
+        const absl::string_view value(
+            reinterpret_cast<const char*>(e.data.scalar.value),
+            e.data.scalar.length);
+        const absl::string_view tag = Chars(e.data.scalar.tag);
+        const bool plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        const bool null = plain && tag.empty() && IsNullText(value);
+        const uint32_t index =
+            new_node(null ? NodeType::kNull : NodeType::kScalar, e.start_mark,
+                     e.data.scalar.anchor);
+        NodeData& data = document->nodes_[index];
+        data.quoted = !plain || tag == "!";
+        data.begin = static_cast<uint32_t>(document->text_.size());
+        data.size = static_cast<uint32_t>(value.size());
+        document->text_.append(value.data(), value.size());
+        add(index);
+        break;
+      }
+      case YAML_ALIAS_EVENT: {
+        const auto anchor = anchors.find(Chars(e.data.alias.anchor));
+        if (anchor == anchors.end()) {
+          fail(e.start_mark,
+               absl::StrCat("the alias *", Chars(e.data.alias.anchor),
+                            " has no anchor &", Chars(e.data.alias.anchor),
+                            " before it"));
+          break;
+        }
+        add(anchor->second);
+        break;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        if (open.size() >= static_cast<size_t>(kMaxDepth)) {
+          fail(e.start_mark,
+               absl::StrCat("nested more than ", kMaxDepth, " levels deep"));
+          break;
+        }
+        const bool map = e.type == YAML_MAPPING_START_EVENT;
+        const uint32_t index = new_node(
+            map ? NodeType::kMap : NodeType::kSequence, e.start_mark,
+            map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor);
+        add(index);
+        open.emplace_back(index, pending.size());
+        break;
+      }
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: {
+        const auto [index, first] = open.back();
+        open.pop_back();
+        NodeData& data = document->nodes_[index];
+        data.begin = static_cast<uint32_t>(document->children_.size());
+        data.size = static_cast<uint32_t>(pending.size() - first);
+        document->children_.insert(document->children_.end(),
+                                   pending.begin() + first, pending.end());
+        pending.resize(first);
+        break;
+      }
+      default:  // stream and document starts
+        break;
+    }
+  }
+  yaml_parser_delete(&parser);
+  if (failed) return nullptr;
+  if (!have_root) document->root_ = 0;
+  document->nodes_.shrink_to_fit();
+  document->children_.shrink_to_fit();
+  return document;
+}
+
+// Emitter
+
+struct Emitter::State {
+  yaml_emitter_t emitter;
+  std::string out;
+  bool flow = false;
+  yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
+  bool finished = false;
+
+  static int Write(void* data, unsigned char* buffer, size_t size) {
+    static_cast<State*>(data)->out.append(reinterpret_cast<char*>(buffer),
+                                          size);
+    return 1;
+  }
+
+  // The text is the fake's own (UTF-8, built in order): an error here is a
+  // bug in the fake, not in what a user sent.
+  void Emit(yaml_event_t* event, int initialized) {
+    if (initialized && yaml_emitter_emit(&emitter, event)) return;
+    std::fprintf(stderr, "customer-fake: cannot write YAML: %s\n",
+                 emitter.problem == nullptr ? "bad event" : emitter.problem);
+    std::abort();
+  }
+
+  void Scalar(absl::string_view text, yaml_scalar_style_t scalar_style) {
+    yaml_event_t event;
+    Emit(&event,
+         yaml_scalar_event_initialize(
+             &event, nullptr, nullptr,
+             reinterpret_cast<yaml_char_t*>(const_cast<char*>(text.data())),
+             static_cast<int>(text.size()), 1, 1, scalar_style));
+  }
+};
+
+Emitter::Emitter() : state_(std::make_unique<State>()) {
+  yaml_emitter_initialize(&state_->emitter);
+  yaml_emitter_set_output(&state_->emitter, &State::Write, state_.get());
+  yaml_emitter_set_unicode(&state_->emitter, 1);
+  yaml_emitter_set_width(&state_->emitter, -1);  // no folding of long lines
+  yaml_emitter_set_indent(&state_->emitter, 2);
+  yaml_event_t event;
+  state_->Emit(&event,
+               yaml_stream_start_event_initialize(&event, YAML_UTF8_ENCODING));
+  state_->Emit(&event, yaml_document_start_event_initialize(
+                           &event, nullptr, nullptr, nullptr, 1));
+}
+
+Emitter::~Emitter() { yaml_emitter_delete(&state_->emitter); }
+
+Emitter& Emitter::operator<<(Manipulator manipulator) {
+  State& s = *state_;
+  yaml_event_t event;
+  switch (manipulator) {
+    case Key:
+    case Value:
+      break;
+    case Flow:
+      s.flow = true;
+      break;
+    case DoubleQuoted:
+      s.style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+      break;
+    case Literal:
+      s.style = YAML_LITERAL_SCALAR_STYLE;
+      break;
+    case BeginMap:
+      s.Emit(&event,
+             yaml_mapping_start_event_initialize(
+                 &event, nullptr, nullptr, 1,
+                 s.flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
+      s.flow = false;
+      break;
+    case BeginSeq:
+      s.Emit(&event, yaml_sequence_start_event_initialize(
+                         &event, nullptr, nullptr, 1,
+                         s.flow ? YAML_FLOW_SEQUENCE_STYLE
+                                : YAML_BLOCK_SEQUENCE_STYLE));
+      s.flow = false;
+      break;
+    case EndMap:
+      s.Emit(&event, yaml_mapping_end_event_initialize(&event));
+      break;
+    case EndSeq:
+      s.Emit(&event, yaml_sequence_end_event_initialize(&event));
+      break;
+    case Null:
+      s.Scalar("~", YAML_PLAIN_SCALAR_STYLE);
+      break;
+  }
+  return *this;
+}
+
+Emitter& Emitter::operator<<(absl::string_view text) {
+  State& s = *state_;
+  yaml_scalar_style_t style = s.style;
+  s.style = YAML_ANY_SCALAR_STYLE;
+  // libyaml would write these plain, and they would read back as null.
+  if (style == YAML_ANY_SCALAR_STYLE && IsNullText(text)) {
+    style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+  }
+  s.Scalar(text, style);
+  return *this;
+}
+
+Emitter& Emitter::Plain(absl::string_view text) {
+  state_->Scalar(text, YAML_PLAIN_SCALAR_STYLE);
+  return *this;
+}
+
+std::string Emitter::Finish() {
+  State& s = *state_;
+  if (!s.finished) {
+    yaml_event_t event;
+    s.Emit(&event, yaml_document_end_event_initialize(&event, 1));
+    s.Emit(&event, yaml_stream_end_event_initialize(&event));
+    s.finished = true;
+  }
+  return s.out;
+}
+
+}  // namespace customerfake::scenario::yaml

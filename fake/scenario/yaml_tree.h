@@ -1,0 +1,210 @@
+#ifndef CUSTOMER_FAKE_SCENARIO_YAML_TREE_H_
+#define CUSTOMER_FAKE_SCENARIO_YAML_TREE_H_
+
+// YAML documents read and written with Debian's libyaml: a compact tree of
+// one parsed document, and an emitter. libyaml rather than yaml-cpp because
+// yaml-cpp's scanner alone reads about 2.7 MiB/s, too slow for a scenario of
+// 100,000 customers in a second (bench/RESULTS.md, "Big scenarios"); libyaml
+// reads the same file ten times faster. libyaml itself offers events, not a
+// tree, so the tree is built here: nodes in one array, scalar text in one
+// string, no allocation per node.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace customerfake::scenario::yaml {
+
+enum class NodeType : uint8_t { kUndefined, kNull, kScalar, kSequence, kMap };
+
+class Document;
+
+// A node of a Document (which must outlive it), or an undefined node (a key
+// that is not there). Cheap to copy.
+class Node {
+ public:
+  // Undefined.
+  Node() = default;
+
+  NodeType Type() const;
+  bool IsDefined() const { return Type() != NodeType::kUndefined; }
+  // A plain empty, "~", "null", "Null" or "NULL" scalar, as in YAML's core
+  // schema.
+  bool IsNull() const { return Type() == NodeType::kNull; }
+  bool IsScalar() const { return Type() == NodeType::kScalar; }
+  bool IsSequence() const { return Type() == NodeType::kSequence; }
+  bool IsMap() const { return Type() == NodeType::kMap; }
+
+  // A scalar's text; empty for other nodes.
+  absl::string_view Scalar() const;
+  // A scalar written in quotes or as a block ("x", 'x', |), or tagged "!":
+  // a string even when its text looks like a number.
+  bool IsQuoted() const;
+  // Where the node starts, 0-based; 0:0 for an undefined node.
+  int line() const;
+  int column() const;
+
+  // Items of a sequence, entries of a mapping; 0 for other nodes.
+  size_t size() const;
+  // A sequence's item; undefined past the end or for other nodes.
+  Node operator[](size_t index) const;
+  // A mapping's value at the first key equal to `key`; undefined when there
+  // is none or the node is no mapping.
+  Node operator[](absl::string_view key) const;
+  Node operator[](const char* key) const {
+    return (*this)[absl::string_view(key)];
+  }
+  // A mapping's index-th key and value.
+  Node Key(size_t index) const;
+  Node Value(size_t index) const;
+
+ private:
+  friend class Document;
+  Node(const Document* document, uint32_t index)
+      : document_(document), index_(index) {}
+
+  const Document* document_ = nullptr;
+  uint32_t index_ = 0;
+};
+
+// A mapping's entries in document order: for (auto [key, value] : Entries(n)).
+// Empty for other nodes.
+class Entries {
+ public:
+  explicit Entries(const Node& map) : map_(map) {}
+  struct Entry {
+    Node first;
+    Node second;
+  };
+  class Iterator {
+   public:
+    Iterator(const Node& map, size_t index) : map_(map), index_(index) {}
+    Entry operator*() const { return {map_.Key(index_), map_.Value(index_)}; }
+    Iterator& operator++() {
+      ++index_;
+      return *this;
+    }
+    bool operator!=(const Iterator& other) const {
+      return index_ != other.index_;
+    }
+
+   private:
+    Node map_;
+    size_t index_;
+  };
+  Iterator begin() const { return {map_, 0}; }
+  Iterator end() const { return {map_, map_.IsMap() ? map_.size() : 0}; }
+
+ private:
+  Node map_;
+};
+
+// A syntax error: where (1-based) and what.
+struct SyntaxError {
+  int line = 1;
+  int column = 1;
+  std::string message;
+};
+
+// The first document of a YAML text. Aliases share their anchor's node, so
+// the tree is never larger than the text; walking it expands them.
+class Document {
+ public:
+  // Nesting past this many levels is refused rather than followed.
+  static constexpr int kMaxDepth = 499;
+
+  // Parses the first document of `text` (UTF-8). Empty text, or text with
+  // no document, is a null root.
+  static std::unique_ptr<Document> Parse(absl::string_view text,
+                                         SyntaxError* error);
+
+  Node root() const { return Node(this, root_); }
+
+ private:
+  friend class Node;
+  struct NodeData {
+    NodeType type = NodeType::kNull;
+    bool quoted = false;
+    uint32_t line = 0;
+    uint32_t column = 0;
+    // Scalars: text_[begin, begin + size). Collections: children_[begin,
+    // begin + size), keys and values alternating for a mapping.
+    uint32_t begin = 0;
+    uint32_t size = 0;
+  };
+
+  Document() = default;
+  const NodeData& data(uint32_t index) const { return nodes_[index]; }
+
+  std::vector<NodeData> nodes_;
+  std::vector<uint32_t> children_;
+  std::string text_;
+  uint32_t root_ = 0;
+};
+
+// Writes one YAML document with libyaml, in the order of a stream:
+//   out << BeginMap << Key << "id" << Value << DoubleQuoted << id << EndMap;
+// (the Manipulators below).
+// Key and Value only say what comes next to the reader of the code: libyaml
+// tells keys from values by their order. Flow applies to the next
+// BeginMap/BeginSeq; DoubleQuoted and Literal to the next scalar.
+enum Manipulator {
+  Key,
+  Value,
+  BeginMap,
+  EndMap,
+  BeginSeq,
+  EndSeq,
+  Flow,
+  DoubleQuoted,
+  Literal,
+  Null,
+};
+
+class Emitter {
+ public:
+  Emitter();
+  ~Emitter();
+  Emitter(const Emitter&) = delete;
+  Emitter& operator=(const Emitter&) = delete;
+
+  Emitter& operator<<(Manipulator manipulator);
+  // A string: plain when it reads back as the same string, quoted when not
+  // (empty, "null", "~", or characters that plain text cannot hold).
+  Emitter& operator<<(absl::string_view text);
+  Emitter& operator<<(const std::string& text) {
+    return *this << absl::string_view(text);
+  }
+  Emitter& operator<<(const char* text) {
+    return *this << absl::string_view(text);
+  }
+  Emitter& operator<<(bool value) { return Plain(value ? "true" : "false"); }
+  template <typename Integer,
+            std::enable_if_t<std::is_integral_v<Integer> &&
+                                 !std::is_same_v<Integer, bool>,
+                             int> = 0>
+  Emitter& operator<<(Integer value) {
+    return Plain(absl::StrCat(value));
+  }
+
+  // The document's text, ending in a newline. Ends the document: nothing
+  // can be added after.
+  std::string Finish();
+
+ private:
+  // A scalar written as it is: a number or a boolean.
+  Emitter& Plain(absl::string_view text);
+
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace customerfake::scenario::yaml
+
+#endif  // CUSTOMER_FAKE_SCENARIO_YAML_TREE_H_
