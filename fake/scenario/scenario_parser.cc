@@ -242,6 +242,8 @@ class ScenarioReader {
     model::Settings flag_settings = scenario_.settings;
     flag_settings.read_only_flags.clear();
     absl::flat_hash_map<std::string, size_t> seen_ids;
+    seen_ids.reserve(node.size());
+    scenario_.customers.reserve(node.size());
     for (size_t i = 0; i < node.size(); ++i) {
       const yaml::Node item = node[i];
       std::string key = IndexKey("customers", i);
@@ -254,7 +256,7 @@ class ScenarioReader {
       ReadCustomerFields(item, key, customer.fields);
       if (const yaml::Node id = item["id"]; id.IsDefined()) {
         if (auto text = reader_.String(id, SubKey(key, "id"))) {
-          customer.id = *text;
+          customer.id = *std::move(text);
           if (!model::IsUuid(customer.id)) {
             reader_.Report(
                 id, SubKey(key, "id"),
@@ -286,7 +288,7 @@ class ScenarioReader {
           std::pair{"phone_number", &fields.phone_number}}) {
       if (const yaml::Node value = item[name]; value.IsDefined()) {
         if (auto text = reader_.String(value, SubKey(key, name))) {
-          *field = *text;
+          *field = *std::move(text);
         }
       }
     }
@@ -423,8 +425,8 @@ absl::StatusOr<model::Scenario> LoadScenarioFile(const std::string& path,
   }
   // A regular file's size is known before reading, so a huge one is refused
   // without loading it.
-  if (const uintmax_t size = std::filesystem::file_size(path, error);
-      !error && size > limits.max_bytes) {
+  const uintmax_t size = std::filesystem::file_size(path, error);
+  if (!error && size > limits.max_bytes) {
     return errors::ScenarioTooLarge(path, size, limits.max_bytes);
   }
   std::ifstream file(path, std::ios::binary);
@@ -434,6 +436,7 @@ absl::StatusOr<model::Scenario> LoadScenarioFile(const std::string& path,
   }
   // Others (a pipe) are read up to one byte past the limit.
   std::string text;
+  if (!error) text.reserve(size);
   char buffer[1 << 16];
   while (file.read(buffer, sizeof(buffer)) || file.gcount() > 0) {
     text.append(buffer, static_cast<size_t>(file.gcount()));

@@ -31,49 +31,6 @@ struct Event {
 
 }  // namespace
 
-NodeType Node::Type() const {
-  return document_ == nullptr ? NodeType::kUndefined
-                              : document_->data(index_).type;
-}
-
-absl::string_view Node::Scalar() const {
-  if (!IsScalar()) return {};
-  const Document::NodeData& data = document_->data(index_);
-  return absl::string_view(document_->text_).substr(data.begin, data.size);
-}
-
-bool Node::IsQuoted() const {
-  return IsScalar() && document_->data(index_).quoted;
-}
-
-int Node::line() const {
-  return document_ == nullptr ? 0
-                              : static_cast<int>(document_->data(index_).line);
-}
-
-int Node::column() const {
-  return document_ == nullptr
-             ? 0
-             : static_cast<int>(document_->data(index_).column);
-}
-
-size_t Node::size() const {
-  switch (Type()) {
-    case NodeType::kSequence:
-      return document_->data(index_).size;
-    case NodeType::kMap:
-      return document_->data(index_).size / 2;
-    default:
-      return 0;
-  }
-}
-
-Node Node::operator[](size_t index) const {
-  if (!IsSequence() || index >= size()) return Node();
-  return Node(document_,
-              document_->children_[document_->data(index_).begin + index]);
-}
-
 Node Node::operator[](absl::string_view key) const {
   if (!IsMap()) return Node();
   for (size_t i = 0; i < size(); ++i) {
@@ -81,19 +38,6 @@ Node Node::operator[](absl::string_view key) const {
     if (name.IsScalar() && name.Scalar() == key) return Value(i);
   }
   return Node();
-}
-
-Node Node::Key(size_t index) const {
-  if (!IsMap() || index >= size()) return Node();
-  return Node(document_,
-              document_->children_[document_->data(index_).begin + 2 * index]);
-}
-
-Node Node::Value(size_t index) const {
-  if (!IsMap() || index >= size()) return Node();
-  return Node(
-      document_,
-      document_->children_[document_->data(index_).begin + 2 * index + 1]);
 }
 
 std::unique_ptr<Document> Document::Parse(absl::string_view text,
@@ -104,6 +48,11 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
     *error = {1, 1, "the document is 4 GiB or larger"};
     return nullptr;
   }
+  // Room for a node per 8 bytes and all the text: reserved address space
+  // costs nothing until it is used, and growing would copy it.
+  document->nodes_.reserve(text.size() / 8 + 1);
+  document->children_.reserve(text.size() / 8);
+  document->text_.reserve(text.size());
   document->nodes_.push_back({});  // 0: the null root of an empty text
   yaml_parser_t parser;
   yaml_parser_initialize(&parser);
@@ -229,8 +178,6 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
   yaml_parser_delete(&parser);
   if (failed) return nullptr;
   if (!have_root) document->root_ = 0;
-  document->nodes_.shrink_to_fit();
-  document->children_.shrink_to_fit();
   return document;
 }
 

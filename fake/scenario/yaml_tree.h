@@ -66,11 +66,26 @@ class Node {
 
  private:
   friend class Document;
+  struct Data;
   Node(const Document* document, uint32_t index)
       : document_(document), index_(index) {}
+  // Only for a defined node.
+  const Data& data() const;
+  Node Child(size_t position) const;
 
   const Document* document_ = nullptr;
   uint32_t index_ = 0;
+};
+
+struct Node::Data {
+  NodeType type = NodeType::kNull;
+  bool quoted = false;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  // Scalars: the document's text_[begin, begin + size). Collections:
+  // children_[begin, begin + size), keys and values alternating for a mapping.
+  uint32_t begin = 0;
+  uint32_t size = 0;
 };
 
 // A mapping's entries in document order: for (auto [key, value] : Entries(n)).
@@ -128,25 +143,65 @@ class Document {
 
  private:
   friend class Node;
-  struct NodeData {
-    NodeType type = NodeType::kNull;
-    bool quoted = false;
-    uint32_t line = 0;
-    uint32_t column = 0;
-    // Scalars: text_[begin, begin + size). Collections: children_[begin,
-    // begin + size), keys and values alternating for a mapping.
-    uint32_t begin = 0;
-    uint32_t size = 0;
-  };
+  using NodeData = Node::Data;
 
   Document() = default;
-  const NodeData& data(uint32_t index) const { return nodes_[index]; }
 
   std::vector<NodeData> nodes_;
   std::vector<uint32_t> children_;
   std::string text_;
   uint32_t root_ = 0;
 };
+
+inline const Node::Data& Node::data() const {
+  return document_->nodes_[index_];
+}
+
+inline NodeType Node::Type() const {
+  return document_ == nullptr ? NodeType::kUndefined : data().type;
+}
+
+inline bool Node::IsQuoted() const { return IsScalar() && data().quoted; }
+
+inline int Node::line() const {
+  return document_ == nullptr ? 0 : static_cast<int>(data().line);
+}
+
+inline int Node::column() const {
+  return document_ == nullptr ? 0 : static_cast<int>(data().column);
+}
+
+inline Node Node::Child(size_t position) const {
+  return Node(document_, document_->children_[data().begin + position]);
+}
+
+inline absl::string_view Node::Scalar() const {
+  if (!IsScalar()) return {};
+  return absl::string_view(document_->text_).substr(data().begin, data().size);
+}
+
+inline size_t Node::size() const {
+  switch (Type()) {
+    case NodeType::kSequence:
+      return data().size;
+    case NodeType::kMap:
+      return data().size / 2;
+    default:
+      return 0;
+  }
+}
+
+inline Node Node::operator[](size_t index) const {
+  return IsSequence() && index < data().size ? Child(index) : Node();
+}
+
+inline Node Node::Key(size_t index) const {
+  return IsMap() && index < data().size / 2 ? Child(2 * index) : Node();
+}
+
+inline Node Node::Value(size_t index) const {
+  return IsMap() && index < data().size / 2 ? Child(2 * index + 1) : Node();
+}
 
 // Writes one YAML document with libyaml, in the order of a stream:
 //   out << BeginMap << Key << "id" << Value << DoubleQuoted << id << EndMap;
