@@ -41,6 +41,11 @@ ABSL_FLAG(std::string, scenario, "",
           "a generated scenario file; empty: generate in code");
 ABSL_FLAG(int, repeats, 200, "calls per latency figure");
 ABSL_FLAG(bool, yaml_load, true, "breakdown: also time the YAML parse alone");
+ABSL_FLAG(uint64_t, max_scenario_bytes, 64 << 20,
+          "the scenario size limit (serve's --max-scenario-bytes)");
+ABSL_FLAG(int64_t, max_customers, 100000,
+          "customers of a scenario without settings.max_customers "
+          "(serve's --max-customers)");
 
 namespace customerfake::bench {
 namespace {
@@ -72,7 +77,7 @@ int Breakdown(uint64_t n, const std::string& file) {
     yaml.assign(std::istreambuf_iterator<char>(in), {});
     result.Add("read_file_s", Seconds(t));
   }
-  const bool fits = yaml.size() <= model::kMaxScenarioBytes;
+  const bool fits = yaml.size() <= absl::GetFlag(FLAGS_max_scenario_bytes);
   result.Add("yaml_bytes", yaml.size()).Add("yaml_fits_limit", fits ? 1 : 0);
   if (absl::GetFlag(FLAGS_yaml_load)) {
     // The first parse in a process also pays the page faults of the memory
@@ -85,9 +90,12 @@ int Breakdown(uint64_t n, const std::string& file) {
     scenario::yaml::Document::Parse(yaml, &error);
     result.Add("yaml_parse_s", Seconds(t));
   }
+  model::ScenarioLimits limits;
+  limits.max_bytes = absl::GetFlag(FLAGS_max_scenario_bytes);
+  limits.default_max_customers = absl::GetFlag(FLAGS_max_customers);
   if (fits) {  // ParseScenario refuses larger text without parsing it
     t = NowNs();
-    auto parsed = scenario::ParseScenario(yaml, "bench");
+    auto parsed = scenario::ParseScenario(yaml, "bench", nullptr, limits);
     result.Add("parse_scenario_s", Seconds(t));
     if (parsed.ok()) {
       t = NowNs();
@@ -149,6 +157,8 @@ int Run() {
     big = DirectTarget(*big_core);
   } else {
     FakeOptions options;
+    options.max_scenario_bytes = absl::GetFlag(FLAGS_max_scenario_bytes);
+    options.max_customers = absl::GetFlag(FLAGS_max_customers);
     if (file.empty()) {
       options.scenario = GenerateScenario(n);
       result.Add("generate_s", Seconds(t));

@@ -1,5 +1,6 @@
 #include "fake/state/baseline.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -13,15 +14,21 @@ std::shared_ptr<const Baseline> MakeBaseline(model::Scenario scenario) {
 
 std::shared_ptr<const Baseline> MakeBaseline(model::Scenario scenario,
                                              IdGenerator ids) {
-  absl::flat_hash_set<std::string> used;
-  for (const model::CustomerRecord& customer : scenario.customers) {
-    if (!customer.id.empty()) used.insert(customer.id);
-  }
-  for (model::CustomerRecord& customer : scenario.customers) {
-    if (!customer.id.empty()) continue;
-    do {
-      customer.id = ids.Next();
-    } while (!used.insert(customer.id).second);
+  std::vector<model::CustomerRecord>& customers = scenario.customers;
+  if (std::any_of(customers.begin(), customers.end(),
+                  [](const auto& customer) { return customer.id.empty(); })) {
+    // Views of the records' own ids: the vector does not grow here.
+    absl::flat_hash_set<absl::string_view> used;
+    used.reserve(customers.size());
+    for (const model::CustomerRecord& customer : customers) {
+      if (!customer.id.empty()) used.insert(customer.id);
+    }
+    for (model::CustomerRecord& customer : customers) {
+      if (!customer.id.empty()) continue;
+      do {
+        customer.id = ids.Next();
+      } while (!used.insert(customer.id).second);
+    }
   }
   return std::make_shared<const Baseline>(
       Baseline{std::move(scenario.settings),

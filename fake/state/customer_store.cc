@@ -2,19 +2,23 @@
 
 #include <utility>
 
+#include "absl/hash/hash.h"
+
 namespace customerfake::state {
 
+size_t CustomerStore::Base::IdHash::operator()(absl::string_view id) const {
+  return absl::Hash<absl::string_view>()(id);
+}
+
 CustomerStore::Base::Base(std::vector<model::CustomerRecord> records)
-    : records_(std::move(records)) {
-  index_.reserve(records_.size());
-  for (uint32_t i = 0; i < records_.size(); ++i) {
-    index_.emplace(records_[i].id, i);
-  }
+    : records_(std::move(records)),
+      index_(records_.size(), IdHash{&records_}, IdEq{&records_}) {
+  for (uint32_t i = 0; i < records_.size(); ++i) index_.insert(i);
 }
 
 int64_t CustomerStore::Base::Find(absl::string_view id) const {
   auto it = index_.find(id);
-  return it == index_.end() ? -1 : static_cast<int64_t>(it->second);
+  return it == index_.end() ? -1 : static_cast<int64_t>(*it);
 }
 
 CustomerStore::CustomerStore(std::shared_ptr<const Base> base)

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "fake/model/customer.h"
 
@@ -28,6 +29,9 @@ class CustomerStore {
   class Base {
    public:
     explicit Base(std::vector<model::CustomerRecord> records);
+    // The index refers to records_ by address.
+    Base(const Base&) = delete;
+    Base& operator=(const Base&) = delete;
     const std::vector<model::CustomerRecord>& records() const {
       return records_;
     }
@@ -35,8 +39,28 @@ class CustomerStore {
     int64_t Find(absl::string_view id) const;
 
    private:
+    // Hashes and compares positions in records_ by their ids, and ids
+    // themselves, so the index holds 4 bytes per customer rather than a
+    // string_view and a position (24).
+    struct IdHash {
+      using is_transparent = void;
+      const std::vector<model::CustomerRecord>* records;
+      size_t operator()(absl::string_view id) const;
+      size_t operator()(uint32_t i) const { return (*this)((*records)[i].id); }
+    };
+    struct IdEq {
+      using is_transparent = void;
+      const std::vector<model::CustomerRecord>* records;
+      absl::string_view Id(uint32_t i) const { return (*records)[i].id; }
+      absl::string_view Id(absl::string_view id) const { return id; }
+      template <typename A, typename B>
+      bool operator()(const A& a, const B& b) const {
+        return Id(a) == Id(b);
+      }
+    };
+
     std::vector<model::CustomerRecord> records_;
-    absl::flat_hash_map<absl::string_view, uint32_t> index_;
+    absl::flat_hash_set<uint32_t, IdHash, IdEq> index_;
   };
 
   explicit CustomerStore(std::shared_ptr<const Base> base);
