@@ -16,39 +16,94 @@ namespace {
 
 constexpr int64_t kMaxPageSize = 1 << 20;
 
-class ScenarioReader {
+// Reads a scenario's tree. ParseScenario hands it the customers item by item
+// while the YAML is parsed (an ItemSink), so that a million of them never
+// sit in the tree at once; what they depend on, settings and flags, comes
+// before them in every file the fake writes. When it does not, the reader
+// says so (needs_whole_read) and the document is read again as one tree.
+class ScenarioReader : public yaml::ItemSink {
  public:
   ScenarioReader(model::Scenario& scenario, const ScenarioLimits& limits)
       : scenario_(scenario), limits_(limits) {}
 
+  // ItemSink: the customers sequence starts, after `before`.
+  void Start(
+      const yaml::Node& /*sequence*/,
+      const std::vector<std::pair<yaml::Node, yaml::Node>>& before) override {
+    streamed_ = true;
+    auto find = [&](absl::string_view name) {
+      for (const auto& [key, value] : before) {
+        if (key.IsScalar() && key.Scalar() == name) return value;
+      }
+      return yaml::Node();
+    };
+    const yaml::Node version = find("version");
+    const yaml::Node settings = find("settings");
+    const yaml::Node flags = find("flags");
+    read_early_ = {version.IsDefined(), settings.IsDefined(),
+                   flags.IsDefined()};
+    ReadHead(version, settings, flags);
+    BeginCustomers(0);
+  }
+
+  // ItemSink: one customer.
+  void Item(const yaml::Node& item, size_t index) override {
+    if (++customers_.count > customers_.limit) {
+      // Refused as a whole, like a list counted before reading.
+      if (customers_.count == customers_.limit + 1) DropCustomers();
+      return;
+    }
+    ReadCustomer(item, index);
+  }
+
   void Read(const yaml::Node& root) {
-    // The server's --max-customers unless the scenario says otherwise.
-    scenario_.settings.max_customers = limits_.default_max_customers;
+    if (!streamed_) {
+      // The server's --max-customers unless the scenario says otherwise.
+      scenario_.settings.max_customers = limits_.default_max_customers;
+    }
     if (root.IsNull()) return;  // an empty file is an empty scenario
     if (!reader_.Map(root, "",
                      {"version", "settings", "flags", "customers", "faults"})) {
       return;
     }
-    if (const yaml::Node version = root["version"]; version.IsDefined()) {
-      reader_.Int(version, "version", 1, 1);
-    }
-    if (const yaml::Node settings = root["settings"]; settings.IsDefined()) {
-      ReadSettings(settings);
-    }
-    if (const yaml::Node flags = root["flags"]; flags.IsDefined()) {
-      ReadFlags(flags);
-    }
-    if (const yaml::Node customers = root["customers"]; customers.IsDefined()) {
-      ReadCustomers(customers);
+    if (!streamed_) {
+      ReadHead(root["version"], root["settings"], root["flags"]);
+      if (const yaml::Node customers = root["customers"];
+          customers.IsDefined()) {
+        ReadCustomers(customers);
+      }
+    } else {
+      if (root["settings"].IsDefined() != read_early_.settings ||
+          root["flags"].IsDefined() != read_early_.flags) {
+        needs_whole_read_ = true;
+        return;
+      }
+      if (!read_early_.version && root["version"].IsDefined()) {
+        reader_.Int(root["version"], "version", 1, 1);
+      }
+      if (customers_.count > customers_.limit) {
+        ReportTooManyCustomers(root["customers"], customers_.count);
+      }
     }
     if (const yaml::Node faults = root["faults"]; faults.IsDefined()) {
       ReadFaults(faults);
     }
   }
 
+  // The customers were streamed, but settings or flags came after them.
+  bool needs_whole_read() const { return needs_whole_read_; }
   YamlReader& reader() { return reader_; }
 
  private:
+  void ReadHead(const yaml::Node& version, const yaml::Node& settings,
+                const yaml::Node& flags) {
+    // The server's --max-customers unless the scenario says otherwise.
+    scenario_.settings.max_customers = limits_.default_max_customers;
+    if (version.IsDefined()) reader_.Int(version, "version", 1, 1);
+    if (settings.IsDefined()) ReadSettings(settings);
+    if (flags.IsDefined()) ReadFlags(flags);
+  }
+
   void ReadSettings(const yaml::Node& node) {
     model::Settings& settings = scenario_.settings;
     if (!reader_.Map(node, "settings",
@@ -230,54 +285,70 @@ class ScenarioReader {
   void ReadCustomers(const yaml::Node& node) {
     if (!reader_.Sequence(node, "customers")) return;
     // Counted before reading, so that a huge list costs nothing.
-    const int64_t limit = scenario_.settings.max_customers;
-    if (static_cast<int64_t>(node.size()) > limit) {
-      reader_.Report(node, "customers",
-                     absl::StrCat(node.size(),
-                                  " customers exceed settings.max_customers (",
-                                  limit, ")"));
+    if (static_cast<int64_t>(node.size()) > scenario_.settings.max_customers) {
+      ReportTooManyCustomers(node, static_cast<int64_t>(node.size()));
       return;
     }
+    BeginCustomers(node.size());
+    for (size_t i = 0; i < node.size(); ++i) ReadCustomer(node[i], i);
+  }
+
+  void ReportTooManyCustomers(const yaml::Node& node, int64_t count) {
+    reader_.Report(
+        node, "customers",
+        absl::StrCat(count, " customers exceed settings.max_customers (",
+                     scenario_.settings.max_customers, ")"));
+  }
+
+  // Before the first customer; `expected` of them, when known.
+  void BeginCustomers(size_t expected) {
+    customers_.limit = scenario_.settings.max_customers;
     // Customers may set read-only flags; the other flag rules apply.
-    model::Settings flag_settings = scenario_.settings;
-    flag_settings.read_only_flags.clear();
-    // Views of the records' ids, which stay put: the vector is reserved.
-    absl::flat_hash_map<absl::string_view, size_t> seen_ids;
-    seen_ids.reserve(node.size());
-    scenario_.customers.reserve(node.size());
-    std::string key;  // reused: a million customers, a million fewer copies
-    for (size_t i = 0; i < node.size(); ++i) {
-      const yaml::Node item = node[i];
-      key.clear();
-      absl::StrAppend(&key, "customers[", i, "]");
-      if (!reader_.Map(item, key,
-                       {"id", "given_name", "family_name", "email_address",
-                        "language_code", "phone_number", "flags"})) {
-        continue;
-      }
-      model::CustomerRecord& customer = scenario_.customers.emplace_back();
-      ReadCustomerFields(item, key, customer.fields);
-      if (const yaml::Node id = item["id"]; id.IsDefined()) {
-        if (auto text = reader_.String(id, Sub(key, "id"))) {
-          customer.id = *std::move(text);
-          if (!model::IsUuid(customer.id)) {
-            reader_.Report(
-                id, SubKey(key, "id"),
-                absl::StrCat("\"", customer.id,
-                             "\" is not a UUID like "
-                             "7ba438cc-4724-4be1-8c59-f82558f4fde8"));
-          } else if (auto [it, inserted] = seen_ids.emplace(customer.id, i);
-                     !inserted) {
-            reader_.Report(id, SubKey(key, "id"),
-                           absl::StrCat("duplicate id: customers[", it->second,
-                                        "] has it too"));
-          }
+    customers_.flag_settings = scenario_.settings;
+    customers_.flag_settings.read_only_flags.clear();
+    customers_.seen_ids.reserve(expected);
+    scenario_.customers.reserve(expected);
+    customers_.mark = reader_.mark();
+  }
+
+  // Forgets the customers read and their problems.
+  void DropCustomers() {
+    std::vector<model::CustomerRecord>().swap(scenario_.customers);
+    decltype(customers_.seen_ids)().swap(customers_.seen_ids);
+    reader_.Forget(customers_.mark);
+  }
+
+  void ReadCustomer(const yaml::Node& item, size_t i) {
+    std::string& key = customers_.key;
+    key.clear();
+    absl::StrAppend(&key, "customers[", i, "]");
+    if (!reader_.Map(item, key,
+                     {"id", "given_name", "family_name", "email_address",
+                      "language_code", "phone_number", "flags"})) {
+      return;
+    }
+    model::CustomerRecord& customer = scenario_.customers.emplace_back();
+    ReadCustomerFields(item, key, customer.fields);
+    if (const yaml::Node id = item["id"]; id.IsDefined()) {
+      if (auto text = reader_.String(id, Sub(key, "id"))) {
+        customer.id = *std::move(text);
+        if (!model::IsUuid(customer.id)) {
+          reader_.Report(id, SubKey(key, "id"),
+                         absl::StrCat("\"", customer.id,
+                                      "\" is not a UUID like "
+                                      "7ba438cc-4724-4be1-8c59-f82558f4fde8"));
+        } else if (auto [it, inserted] =
+                       customers_.seen_ids.emplace(customer.id, i);
+                   !inserted) {
+          reader_.Report(id, SubKey(key, "id"),
+                         absl::StrCat("duplicate id: customers[", it->second,
+                                      "] has it too"));
         }
       }
-      if (const yaml::Node flags = item["flags"]; flags.IsDefined()) {
-        ReadCustomerFlags(flags, Sub(key, "flags"), flag_settings,
-                          customer.flags);
-      }
+    }
+    if (const yaml::Node flags = item["flags"]; flags.IsDefined()) {
+      ReadCustomerFlags(flags, Sub(key, "flags"), customers_.flag_settings,
+                        customer.flags);
     }
   }
 
@@ -367,6 +438,24 @@ class ScenarioReader {
   const ScenarioLimits& limits_;
   YamlReader reader_;
   std::string sub_key_;
+  // Streaming: whether the customers came item by item, which of the keys
+  // before them were there, and whether they must be read again.
+  bool streamed_ = false;
+  struct {
+    bool version = false, settings = false, flags = false;
+  } read_early_;
+  bool needs_whole_read_ = false;
+  // Reading customers.
+  struct {
+    int64_t limit = 0;
+    int64_t count = 0;  // streamed items, read or not
+    model::Settings flag_settings;
+    // Views of the records' ids, which are UUIDs and so never short enough
+    // to sit inside the string: they stay put when the vector grows.
+    absl::flat_hash_map<absl::string_view, size_t> seen_ids;
+    YamlReader::Mark mark;
+    std::string key;  // reused: a million customers, a million fewer copies
+  } customers_;
 };
 
 // The problems that fit in one error message, then how many did not.
@@ -402,13 +491,24 @@ absl::StatusOr<model::Scenario> ParseScenario(absl::string_view yaml,
   }
   model::Scenario scenario;
   std::unique_ptr<yaml::Document> document;
-  std::vector<Problem> found = ParseYaml(yaml, &document, limits.max_bytes);
+  auto reader = std::make_unique<ScenarioReader>(scenario, limits);
+  std::vector<Problem> found =
+      ParseYaml(yaml, &document, limits.max_bytes, "customers", reader.get());
   size_t unlisted = 0;
   if (found.empty()) {
-    ScenarioReader reader(scenario, limits);
-    reader.Read(document->root());
-    found = reader.reader().problems();
-    unlisted = reader.reader().unlisted();
+    reader->Read(document->root());
+    if (reader->needs_whole_read()) {
+      // Settings or flags after the customers they govern: once more, all
+      // of the document in one tree.
+      scenario = model::Scenario();
+      reader = std::make_unique<ScenarioReader>(scenario, limits);
+      found = ParseYaml(yaml, &document, limits.max_bytes);
+      if (found.empty()) reader->Read(document->root());
+    }
+    if (found.empty()) {
+      found = reader->reader().problems();
+      unlisted = reader->reader().unlisted();
+    }
   }
   if (found.empty()) return scenario;
   std::stable_sort(

@@ -127,18 +127,44 @@ std::optional<Problem> FirstInvalidUtf8(absl::string_view text) {
 
 std::vector<Problem> ParseYaml(absl::string_view yaml,
                                std::unique_ptr<yaml::Document>* document,
-                               size_t max_expanded_bytes) {
+                               size_t max_expanded_bytes,
+                               absl::string_view stream_key,
+                               yaml::ItemSink* sink) {
   if (std::optional<Problem> invalid = FirstInvalidUtf8(yaml)) {
     return {*invalid};
   }
+  // Streamed items spend the budget as they pass, the rest of the tree after.
+  class BudgetedSink : public yaml::ItemSink {
+   public:
+    BudgetedSink(yaml::ItemSink* sink, size_t& budget)
+        : sink_(sink), budget_(budget) {}
+    void Start(
+        const yaml::Node& sequence,
+        const std::vector<std::pair<yaml::Node, yaml::Node>>& before) override {
+      sink_->Start(sequence, before);
+    }
+    void Item(const yaml::Node& item, size_t index) override {
+      if (over_) return;
+      over_ = !SpendExpansion(item, budget_);
+      if (!over_) sink_->Item(item, index);
+    }
+    bool over() const { return over_; }
+
+   private:
+    yaml::ItemSink* sink_;
+    size_t& budget_;
+    bool over_ = false;
+  };
+  size_t budget = max_expanded_bytes;
+  BudgetedSink budgeted(sink, budget);
   yaml::SyntaxError error;
-  *document = yaml::Document::Parse(yaml, &error);
+  *document = yaml::Document::Parse(yaml, &error, stream_key,
+                                    sink == nullptr ? nullptr : &budgeted);
   if (*document == nullptr) {
     return {{error.line, error.column, "",
              absl::StrCat("not valid YAML: ", error.message)}};
   }
-  size_t budget = max_expanded_bytes;
-  if (!SpendExpansion((*document)->root(), budget)) {
+  if (budgeted.over() || !SpendExpansion((*document)->root(), budget)) {
     return {{1, 1, "",
              absl::StrCat("with its aliases expanded, the document is larger "
                           "than ",

@@ -49,9 +49,16 @@ std::optional<Problem> FirstInvalidUtf8(absl::string_view text);
 // (refused instead of overflowing the stack of whatever walks the tree), and
 // a document whose aliases expand it past `max_expanded_bytes` (every use of
 // an alias repeats its anchor's tree: "billion laughs").
+//
+// With a `sink`, the sequence at the root mapping's `stream_key` goes to it
+// item by item as yaml::Document::Parse describes; the items count against
+// the same expansion budget, and the sink sees none past it. Its reading is
+// moot when this returns problems.
 std::vector<Problem> ParseYaml(absl::string_view yaml,
                                std::unique_ptr<yaml::Document>* document,
-                               size_t max_expanded_bytes);
+                               size_t max_expanded_bytes,
+                               absl::string_view stream_key = {},
+                               yaml::ItemSink* sink = nullptr);
 
 // Typed reading of YAML nodes that collects every problem instead of
 // stopping at the first, so a file is refused with all of them at once.
@@ -61,6 +68,16 @@ class YamlReader {
   // The first kMaxProblems problems, and how many more there were.
   const std::vector<Problem>& problems() const { return problems_; }
   size_t unlisted() const { return unlisted_; }
+  // Forgets the problems reported since mark() returned `since`.
+  struct Mark {
+    size_t problems = 0;
+    size_t unlisted = 0;
+  };
+  Mark mark() const { return {problems_.size(), unlisted_}; }
+  void Forget(const Mark& since) {
+    problems_.resize(since.problems);
+    unlisted_ = since.unlisted;
+  }
 
   // A mapping whose keys are all in `allowed` (unknown ones are reported).
   // False when `node` is not a mapping.

@@ -41,7 +41,9 @@ Node Node::operator[](absl::string_view key) const {
 }
 
 std::unique_ptr<Document> Document::Parse(absl::string_view text,
-                                          SyntaxError* error) {
+                                          SyntaxError* error,
+                                          absl::string_view stream_key,
+                                          ItemSink* sink) {
   std::unique_ptr<Document> document(new Document());
   // Offsets are 32 bits: a larger text is refused before it is read.
   if (text.size() >= std::numeric_limits<uint32_t>::max()) {
@@ -69,13 +71,58 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
   bool have_root = false;
   bool failed = false;
 
-  auto add = [&](uint32_t node) {
+  // The streamed sequence (see ItemSink): its node once it has started, how
+  // many items went to the sink, and the sizes to cut the tree back to
+  // after each item, unless an anchor was defined since.
+  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  uint32_t streamed = kNone;
+  bool stream_done = sink == nullptr;
+  size_t items = 0;
+  struct Cut {
+    size_t nodes, children, text, anchors;
+  } cut{};
+  size_t anchors_defined = 0;
+  auto in_stream = [&] {
+    return streamed != kNone && open.size() == 2 &&
+           open.back().first == streamed;
+  };
+  auto take_cut = [&] {
+    cut = {document->nodes_.size(), document->children_.size(),
+           document->text_.size(), anchors_defined};
+  };
+  auto deliver = [&](uint32_t item) {
+    sink->Item(Node(document.get(), item), items++);
+    if (anchors_defined == cut.anchors) {
+      document->nodes_.resize(cut.nodes);
+      document->children_.resize(cut.children);
+      document->text_.resize(cut.text);
+    }
+    take_cut();
+  };
+
+  // `whole`: a scalar or alias, not a collection that has only started.
+  auto add = [&](uint32_t node, bool whole) {
     if (open.empty()) {
       document->root_ = node;
       have_root = true;
+    } else if (in_stream()) {
+      if (whole) deliver(node);  // a collection when it ends
     } else {
       pending.push_back(node);
     }
+  };
+  // Whether a sequence starting now is the one to stream: the value of the
+  // root mapping's first `stream_key`.
+  auto starts_stream = [&] {
+    if (stream_done || open.size() != 1) return false;
+    const auto [root, first] = open.back();
+    if (document->nodes_[root].type != NodeType::kMap) return false;
+    const size_t count = pending.size() - first;
+    if (count % 2 == 0) return false;  // a key, not a value
+    const NodeData& key = document->nodes_[pending.back()];
+    return key.type == NodeType::kScalar &&
+           absl::string_view(document->text_).substr(key.begin, key.size) ==
+               stream_key;
   };
   auto new_node = [&](NodeType type, const yaml_mark_t& mark,
                       const yaml_char_t* anchor) {
@@ -85,7 +132,10 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
     data.line = static_cast<uint32_t>(mark.line);
     data.column = static_cast<uint32_t>(mark.column);
     document->nodes_.push_back(data);
-    if (anchor != nullptr) anchors[Chars(anchor)] = index;
+    if (anchor != nullptr) {
+      anchors[Chars(anchor)] = index;
+      ++anchors_defined;
+    }
     return index;
   };
   auto fail = [&](const yaml_mark_t& mark, std::string message) {
@@ -129,7 +179,7 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
         data.begin = static_cast<uint32_t>(document->text_.size());
         data.size = static_cast<uint32_t>(value.size());
         document->text_.append(value.data(), value.size());
-        add(index);
+        add(index, true);
         break;
       }
       case YAML_ALIAS_EVENT: {
@@ -141,7 +191,7 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
                             " before it"));
           break;
         }
-        add(anchor->second);
+        add(anchor->second, true);
         break;
       }
       case YAML_SEQUENCE_START_EVENT:
@@ -152,11 +202,25 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
           break;
         }
         const bool map = e.type == YAML_MAPPING_START_EVENT;
+        const bool stream = !map && starts_stream();
         const uint32_t index = new_node(
             map ? NodeType::kMap : NodeType::kSequence, e.start_mark,
             map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor);
-        add(index);
+        // The root mapping's entries before the streamed sequence, all whole.
+        std::vector<std::pair<Node, Node>> before;
+        for (size_t i = open.empty() ? 0 : open.back().second;
+             stream && i + 1 < pending.size(); i += 2) {
+          before.emplace_back(Node(document.get(), pending[i]),
+                              Node(document.get(), pending[i + 1]));
+        }
+        add(index, false);
         open.emplace_back(index, pending.size());
+        if (stream) {
+          streamed = index;
+          stream_done = true;
+          sink->Start(Node(document.get(), index), before);
+          take_cut();
+        }
         break;
       }
       case YAML_SEQUENCE_END_EVENT:
@@ -169,6 +233,7 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
         document->children_.insert(document->children_.end(),
                                    pending.begin() + first, pending.end());
         pending.resize(first);
+        if (in_stream()) deliver(index);
         break;
       }
       default:  // stream and document starts

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -127,6 +128,22 @@ struct SyntaxError {
   std::string message;
 };
 
+// Takes the items of one sequence of the root mapping while the document is
+// parsed, so that a document of a million items never holds them all: the
+// nodes of each item are dropped once Item returns (kept only when the item
+// defines an anchor, which a later alias may use). In the finished tree
+// that sequence is empty.
+class ItemSink {
+ public:
+  virtual ~ItemSink() = default;
+  // Once, when the sequence starts, with the root mapping's entries before
+  // it (the rest of the document is not parsed yet).
+  virtual void Start(const Node& sequence,
+                     const std::vector<std::pair<Node, Node>>& before) = 0;
+  // Each item, in order; `item` is valid only during the call.
+  virtual void Item(const Node& item, size_t index) = 0;
+};
+
 // The first document of a YAML text. Aliases share their anchor's node, so
 // the tree is never larger than the text; walking it expands them.
 class Document {
@@ -135,9 +152,13 @@ class Document {
   static constexpr int kMaxDepth = 499;
 
   // Parses the first document of `text` (UTF-8). Empty text, or text with
-  // no document, is a null root.
+  // no document, is a null root. With a `sink`, the sequence at the root
+  // mapping's first `stream_key` goes to it item by item (see ItemSink); a
+  // value there that is no sequence stays in the tree.
   static std::unique_ptr<Document> Parse(absl::string_view text,
-                                         SyntaxError* error);
+                                         SyntaxError* error,
+                                         absl::string_view stream_key = {},
+                                         ItemSink* sink = nullptr);
 
   Node root() const { return Node(this, root_); }
 

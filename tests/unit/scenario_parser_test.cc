@@ -13,6 +13,7 @@
 #include "fake/errors/errors.h"
 #include "fake/scenario/scenario_writer.h"
 #include "fake/scenario/yaml_reader.h"
+#include "fake/scenario/yaml_tree.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -495,6 +496,148 @@ TEST(ScenarioParserTest, OneProblemPastTheListIsOneMoreProblem) {
   EXPECT_THAT(std::string(parsed.status().message()),
               ::testing::EndsWith("more problems (customer-fake validate "
                                   "lists up to 1000)"));
+}
+
+// Customers are read item by item while the YAML is parsed (ItemSink); the
+// tests below pin what that must not change.
+
+TEST(ScenarioParserTest, CustomersOverTheLimitReportOnlyTheirCount) {
+  // The first customer's bad email is not reported: a list over the limit is
+  // refused as a whole, whether counted before reading or while streaming.
+  const std::string yaml = absl::StrCat(
+      "settings:\n  max_customers: 2\ncustomers:\n", Person("A", "bad"),
+      Person("B", "b@example.com"), Person("C", "c@example.com"));
+  std::vector<Problem> problems;
+  absl::StatusOr<model::Scenario> parsed =
+      ParseScenario(yaml, "over.yaml", &problems);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(std::string(parsed.status().message()),
+            "over.yaml:4:3: customers: 3 customers exceed "
+            "settings.max_customers (2)");
+  EXPECT_THAT(problems, SizeIs(1));
+}
+
+TEST(ScenarioParserTest, SettingsAfterTheCustomersStillGovernThem) {
+  // languages, flags.known and max_customers written below the customers.
+  const std::string flagged = Person(
+      "A", "a@example.com", "en", "\"+4997259173740\"", "    flags: [VIP]\n");
+  absl::StatusOr<model::Scenario> parsed = ParseScenario(
+      absl::StrCat("customers:\n", flagged,
+                   "flags:\n  known: [VIP]\nsettings:\n  max_customers: 1\n"),
+      "late.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_THAT(parsed->customers, SizeIs(1));
+  EXPECT_THAT(parsed->customers[0].flags, ElementsAre("VIP"));
+  EXPECT_EQ(parsed->settings.max_customers, 1);
+
+  std::vector<Problem> problems;
+  parsed = ParseScenario(
+      absl::StrCat("customers:\n", flagged, Person("B", "b@example.com", "fr"),
+                   "flags:\n  known: [STAFF]\nsettings:\n  languages: [en]\n"
+                   "  max_customers: 1\n"),
+      "late.yaml", &problems);
+  ASSERT_FALSE(parsed.ok());
+  std::vector<std::string> where;
+  for (const Problem& p : problems) {
+    where.push_back(absl::StrCat(p.line, ":", p.column, " ", p.key));
+  }
+  // Over the limit: the list is refused as a whole, its items unread.
+  EXPECT_THAT(where, ElementsAre("2:3 customers"));
+  EXPECT_THAT(problems[0].message,
+              HasSubstr("2 customers exceed settings.max_customers (1)"));
+
+  parsed = ParseScenario(
+      absl::StrCat("customers:\n", flagged, Person("B", "b@example.com", "fr"),
+                   "flags:\n  known: [STAFF]\nsettings:\n  languages: [en]\n"),
+      "late.yaml", &problems);
+  ASSERT_FALSE(parsed.ok());
+  where.clear();
+  for (const Problem& p : problems) {
+    where.push_back(absl::StrCat(p.line, ":", p.column, " ", p.key));
+  }
+  EXPECT_THAT(where, ElementsAre("6:13 customers[0].flags[0]",
+                                 "9:20 customers[1].language_code"));
+}
+
+TEST(ScenarioParserTest, AnchorInOneCustomerServesALaterOne) {
+  absl::StatusOr<model::Scenario> parsed = ParseScenario(
+      "flags:\n  known: [VIP, STAFF]\ncustomers:\n"
+      "  - {given_name: &n Ann, email_address: a@example.com, "
+      "language_code: &l en, phone_number: &p \"+4997259173740\", "
+      "flags: &f [VIP, STAFF]}\n"
+      "  - {given_name: Bo, email_address: b@example.com, language_code: *l, "
+      "phone_number: *p}\n"
+      "  - {given_name: *n, email_address: c@example.com, language_code: *l, "
+      "phone_number: *p, flags: *f}\n",
+      "anchors.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_THAT(parsed->customers, SizeIs(3));
+  EXPECT_EQ(parsed->customers[2].fields.given_name, "Ann");
+  EXPECT_THAT(parsed->customers[2].flags, ElementsAre("STAFF", "VIP"));
+  EXPECT_EQ(parsed->customers[1].fields.given_name, "Bo");
+  EXPECT_TRUE(parsed->customers[1].flags.empty());
+}
+
+TEST(ScenarioParserTest, CustomerWhoseAliasesExpandTooFarIsRefused) {
+  // The first customer anchors ten nested lists of ten, the second uses the
+  // top one: 10^10 strings, refused when the second item is read.
+  std::string yaml = "customers:\n  - given_name: A\n    x0: &a0 [x";
+  for (int i = 1; i < 10; ++i) absl::StrAppend(&yaml, ", x");
+  absl::StrAppend(&yaml, "]\n");
+  for (int level = 1; level < 10; ++level) {
+    absl::StrAppend(&yaml, "    x", level, ": &a", level, " [");
+    for (int i = 0; i < 10; ++i) {
+      absl::StrAppend(&yaml, i > 0 ? ", " : "", "*a", level - 1);
+    }
+    absl::StrAppend(&yaml, "]\n");
+  }
+  absl::StrAppend(&yaml, "  - flags: *a9\n");
+  std::vector<Problem> problems;
+  absl::StatusOr<model::Scenario> parsed =
+      ParseScenario(yaml, "laughs.yaml", &problems);
+  ASSERT_FALSE(parsed.ok());
+  ASSERT_THAT(problems, SizeIs(1));
+  EXPECT_EQ(problems[0].line, 1);
+  EXPECT_THAT(problems[0].message,
+              ::testing::StartsWith("with its aliases expanded, the document "
+                                    "is larger than 67108864 bytes"));
+}
+
+TEST(YamlItemSinkTest, TakesEachItemOnceAndLeavesTheSequenceEmpty) {
+  struct Sink : yaml::ItemSink {
+    void Start(
+        const yaml::Node& sequence,
+        const std::vector<std::pair<yaml::Node, yaml::Node>>& before) override {
+      start_line = sequence.line();
+      for (const auto& [key, value] : before) {
+        keys.emplace_back(key.Scalar());
+      }
+    }
+    void Item(const yaml::Node& item, size_t index) override {
+      items.push_back(absl::StrCat(
+          index, ":", item.IsScalar() ? item.Scalar() : item["n"].Scalar()));
+    }
+    int start_line = -1;
+    std::vector<std::string> keys;
+    std::vector<std::string> items;
+  };
+  Sink sink;
+  yaml::SyntaxError error;
+  const std::unique_ptr<yaml::Document> document = yaml::Document::Parse(
+      "a: 1\nb: {c: 2}\nlist:\n  - &one one\n  - {n: two}\n  - *one\n"
+      "after: [3]\nlist: [again]\n",
+      &error, "list", &sink);
+  ASSERT_NE(document, nullptr) << error.message;
+  EXPECT_EQ(sink.start_line, 3);
+  EXPECT_THAT(sink.keys, ElementsAre("a", "b"));
+  EXPECT_THAT(sink.items, ElementsAre("0:one", "1:two", "2:one"));
+  const yaml::Node root = document->root();
+  EXPECT_TRUE(root["list"].IsSequence());
+  EXPECT_EQ(root["list"].size(), 0u);
+  EXPECT_EQ(root["b"]["c"].Scalar(), "2");
+  EXPECT_EQ(root["after"][size_t{0}].Scalar(), "3");
+  // Only the first key of that name is streamed.
+  EXPECT_EQ(root.Value(4)[size_t{0}].Scalar(), "again");
 }
 
 }  // namespace
