@@ -83,8 +83,9 @@ bool AppendJson(const yaml::Node& node, size_t max_bytes, std::string& out) {
 // false as soon as it runs out, so a billion laughs costs only the budget.
 // Also false deeper than the parser allows: only an alias inside its own
 // anchor (a cycle, infinitely large) gets there.
+constexpr size_t kNodeBytes = 8;  // what a node costs beyond its text
+
 bool SpendExpansion(const yaml::Node& node, size_t& budget, int depth = 0) {
-  constexpr size_t kNodeBytes = 8;  // what a node costs beyond its text
   if (depth > yaml::Document::kMaxDepth) return false;
   const size_t cost =
       kNodeBytes + (node.IsScalar() ? node.Scalar().size() : size_t{0});
@@ -155,7 +156,11 @@ std::vector<Problem> ParseYaml(absl::string_view yaml,
     size_t& budget_;
     bool over_ = false;
   };
-  size_t budget = max_expanded_bytes;
+  // What the document costs without repeating anything is paid for by its
+  // text, which is under its own limit: every node takes at least a byte of
+  // it. The budget is for what aliases repeat; without it a large file with
+  // no alias at all would be refused as one.
+  size_t budget = max_expanded_bytes + (kNodeBytes + 1) * yaml.size();
   BudgetedSink budgeted(sink, budget);
   yaml::SyntaxError error;
   *document = yaml::Document::Parse(yaml, &error, stream_key,

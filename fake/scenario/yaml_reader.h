@@ -47,7 +47,8 @@ std::optional<Problem> FirstInvalidUtf8(absl::string_view text);
 // Parses YAML text into `document`. Problems: text that is not UTF-8 (its
 // first bad byte), YAML syntax, nesting deeper than yaml::Document::kMaxDepth
 // (refused instead of overflowing the stack of whatever walks the tree), and
-// a document whose aliases expand it past `max_expanded_bytes` (every use of
+// a document whose aliases add more than `max_expanded_bytes` to it when
+// expanded, counted as its nodes would be in memory (every use of
 // an alias repeats its anchor's tree: "billion laughs").
 //
 // With a `sink`, the sequence at the root mapping's `stream_key` goes to it

@@ -153,6 +153,18 @@ TEST(ParseYamlTest, AliasExpansionIsBounded) {
   EXPECT_TRUE(scenario::YamlToJson(document->root()["a"], 1000).has_value());
 }
 
+TEST(ParseYamlTest, DocumentWithoutAliasesIsNeverOverTheAliasBudget) {
+  // 100,000 one-letter scalars: in memory they cost far more than the 200 KB
+  // of text, but nothing is repeated, so a budget of the text's size holds.
+  std::string list = "[a";
+  for (int i = 1; i < 100000; ++i) list += ",a";
+  list += "]";
+  std::unique_ptr<scenario::yaml::Document> document;
+  EXPECT_THAT(scenario::ParseYaml(list, &document, list.size()), SizeIs(0));
+  ASSERT_NE(document, nullptr);
+  EXPECT_EQ(document->root().size(), 100000u);
+}
+
 TEST(ParseYamlTest, DeepNestingIsAProblemNotACrash) {
   std::unique_ptr<scenario::yaml::Document> document;
   std::vector<scenario::Problem> problems = scenario::ParseYaml(
