@@ -9,6 +9,8 @@
 //                                  that is left when Start refuses a size
 //   --mode breakdown [--scenario FILE]
 //                                  the stages of a load, one by one
+//   --mode state --state FILE      the stages of a state file's restore:
+//                                  reading, ParseState, MakeBaseline
 //
 // start and direct report the load time, heap and resident memory per
 // customer against the raw bytes of customer data, ListCustomers latency of
@@ -31,12 +33,14 @@
 #include "fake/core/core.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
+#include "fake/scenario/state_file.h"
 #include "fake/scenario/yaml_tree.h"
 #include "fake/server/fake.h"
 #include "fake/state/baseline.h"
 
 ABSL_FLAG(uint64_t, customers, 100000, "customers in the baseline");
-ABSL_FLAG(std::string, mode, "start", "start, direct or breakdown");
+ABSL_FLAG(std::string, mode, "start", "start, direct, breakdown or state");
+ABSL_FLAG(std::string, state, "", "state: a state file (serve --state-file)");
 ABSL_FLAG(std::string, scenario, "",
           "a generated scenario file; empty: generate in code");
 ABSL_FLAG(int, repeats, 200, "calls per latency figure");
@@ -107,12 +111,51 @@ int Breakdown(uint64_t n, const std::string& file) {
   return 0;
 }
 
+int StateStages(const std::string& path) {
+  Result result("scale_state");
+  const int64_t rss0 = ResidentBytes();
+  int64_t t = NowNs();
+  std::string text;
+  {
+    std::ifstream in(path, std::ios::binary);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  result.Add("state_bytes", text.size()).Add("read_file_s", Seconds(t));
+  t = NowNs();
+  auto saved = scenario::ParseState(text, path);
+  result.Add("parse_state_s", Seconds(t));
+  if (!saved.ok()) {
+    std::string message(saved.status().message().substr(0, 200));
+    result.Add("error", message).Print();
+    return 0;
+  }
+  std::string().swap(text);
+  t = NowNs();
+  std::vector<std::shared_ptr<const state::Baseline>> kept;
+  size_t customers = 0;
+  for (scenario::SavedNamespace& ns : *saved) {
+    customers += ns.state.customers.size();
+    if (ns.baseline)
+      kept.push_back(state::MakeBaseline(*std::move(ns.baseline)));
+    kept.push_back(state::MakeBaseline(std::move(ns.state)));
+  }
+  saved->clear();
+  result.Add("namespaces", kept.size())
+      .Add("state_customers", customers)
+      .Add("make_baselines_s", Seconds(t))
+      .Add("rss_after_mib", (ResidentBytes() - rss0) / 1048576.0)
+      .Add("peak_rss_mib", PeakResidentBytes() / 1048576.0);
+  result.Print();
+  std::_Exit(0);
+}
+
 int Run() {
   const uint64_t n = absl::GetFlag(FLAGS_customers);
   const std::string mode = absl::GetFlag(FLAGS_mode);
   const std::string file = absl::GetFlag(FLAGS_scenario);
   const int repeats = absl::GetFlag(FLAGS_repeats);
   if (mode == "breakdown") return Breakdown(n, file);
+  if (mode == "state") return StateStages(absl::GetFlag(FLAGS_state));
   const bool direct = mode == "direct";
   if (!direct && mode != "start") {
     std::cerr << "bench-scale: --mode is start, direct or breakdown\n";

@@ -7,7 +7,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "fake/model/names.h"
 #include "fake/model/version.h"
@@ -31,8 +30,7 @@ void WriteIds(yaml::Emitter& out, const SavedIds& ids) {
 // parsed by ParseScenario, its problems moved to their place in the file.
 class StateReader {
  public:
-  explicit StateReader(absl::string_view text)
-      : lines_(absl::StrSplit(text, '\n')) {}
+  explicit StateReader(absl::string_view text) : text_(text) {}
 
   std::vector<SavedNamespace> Read(const yaml::Node& root) {
     std::vector<SavedNamespace> saved;
@@ -162,16 +160,20 @@ class StateReader {
   // reported at their lines of the file.
   std::optional<model::Scenario> ReadScenario(const yaml::Node& node,
                                               const std::string& key) {
-    auto text = reader_.String(node, key);
-    if (!text) return std::nullopt;
+    if (!node.IsScalar()) {
+      reader_.String(node, key);  // reports what it is instead
+      return std::nullopt;
+    }
+    // Read in place: the text of a million customers is not copied.
+    const absl::string_view text = node.Scalar();
     // The server wrote this text from a state it held, which may have grown
     // past --max-scenario-bytes one call at a time: no byte cap below what
     // is already in memory.
     ScenarioLimits limits;
-    limits.max_bytes = std::max(text->size(), limits.max_bytes);
+    limits.max_bytes = std::max(text.size(), limits.max_bytes);
     std::vector<Problem> found;
     absl::StatusOr<model::Scenario> scenario =
-        ParseScenario(*text, key, &found, limits);
+        ParseScenario(text, key, &found, limits);
     if (scenario.ok()) return *std::move(scenario);
     if (found.empty()) {  // refused as a whole, without a line to point at
       reader_.Report(node, key, std::string(scenario.status().message()));
@@ -180,11 +182,9 @@ class StateReader {
     // A block scalar's text starts on the line after its indicator, indented
     // like its first line.
     const int first = node.line() + 1;
-    int indent = 0;
-    if (first < static_cast<int>(lines_.size())) {
-      indent = lines_[first].find_first_not_of(' ');
-      if (indent < 0) indent = 0;
-    }
+    const size_t spaces = Line(first).find_first_not_of(' ');
+    const int indent =
+        spaces == absl::string_view::npos ? 0 : static_cast<int>(spaces);
     for (Problem& problem : found) {
       problem.line += first;
       problem.column += indent;
@@ -209,7 +209,22 @@ class StateReader {
 
   size_t Count() const { return reader_.problems().size() + problems_.size(); }
 
-  std::vector<std::string> lines_;
+  // The 0-based line `n` of the file, empty past its end. Only problems
+  // need it, so it is looked up rather than indexed.
+  absl::string_view Line(int n) const {
+    size_t start = 0;
+    for (int i = 0; i < n; ++i) {
+      start = text_.find('\n', start);
+      if (start == absl::string_view::npos) return {};
+      ++start;
+    }
+    const size_t end = text_.find('\n', start);
+    return text_.substr(start, end == absl::string_view::npos
+                                   ? absl::string_view::npos
+                                   : end - start);
+  }
+
+  absl::string_view text_;
   std::vector<SavedToken> tokens_;
   YamlReader reader_;
   std::vector<Problem> problems_;  // found inside scenario texts

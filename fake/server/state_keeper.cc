@@ -9,7 +9,6 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "fake/core/core.h"
@@ -119,8 +118,11 @@ absl::Status StateKeeper::Restore(bool* restored) {
   if (!S_ISREG(info.st_mode)) return unreadable("not a regular file");
   std::ifstream file(path_, std::ios::binary);
   if (!file) return unreadable(ErrnoText());
-  std::stringstream text;
-  text << file.rdbuf();
+  // One buffer of the file's size: a million customers' state is hundreds
+  // of megabytes, and a stream would hold it twice.
+  std::string text(static_cast<size_t>(info.st_size), '\0');
+  file.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(file.gcount()));
   if (file.bad()) return unreadable(ErrnoText());
   auto unusable = [&](absl::string_view problems) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -131,7 +133,7 @@ absl::Status StateKeeper::Restore(bool* restored) {
   };
   std::vector<scenario::SavedToken> tokens;
   absl::StatusOr<std::vector<scenario::SavedNamespace>> saved =
-      scenario::ParseState(text.str(), path_, &tokens);
+      scenario::ParseState(text, path_, &tokens);
   if (absl::IsFailedPrecondition(saved.status())) return saved.status();
   if (!saved.ok()) return unusable(saved.status().message());
 
