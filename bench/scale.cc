@@ -134,10 +134,15 @@ int StateStages(const std::string& path) {
   std::vector<std::shared_ptr<const state::Baseline>> kept;
   size_t customers = 0;
   for (scenario::SavedNamespace& ns : *saved) {
-    customers += ns.state.customers.size();
-    if (ns.baseline)
+    customers += ns.state_is_baseline ? ns.baseline->customers.size()
+                                      : ns.state.customers.size();
+    if (ns.baseline) {
       kept.push_back(state::MakeBaseline(*std::move(ns.baseline)));
-    kept.push_back(state::MakeBaseline(std::move(ns.state)));
+    }
+    // A state that is its baseline shares it, as StateKeeper::Restore does.
+    if (!ns.state_is_baseline) {
+      kept.push_back(state::MakeBaseline(std::move(ns.state)));
+    }
   }
   saved->clear();
   result.Add("namespaces", kept.size())

@@ -124,16 +124,22 @@ class StateReader {
       }
     }
     ReadIds(node["ids"], SubKey(key, "ids"), ns.ids);
-    if (auto state = ReadScenario(node["state"], SubKey(key, "state"))) {
-      ns.state = *std::move(state);
-    }
-    if (const yaml::Node baseline = node["baseline"]; baseline.IsDefined()) {
+    const yaml::Node state = node["state"];
+    const yaml::Node baseline = node["baseline"];
+    if (baseline.IsDefined()) {
       std::string base_key = SubKey(key, "baseline");
       if (reader_.Map(baseline, base_key, {"ids", "scenario"}) &&
           Has(baseline, base_key, {"ids", "scenario"})) {
         ReadIds(baseline["ids"], SubKey(base_key, "ids"), ns.baseline_ids);
-        ns.baseline =
-            ReadScenario(baseline["scenario"], SubKey(base_key, "scenario"));
+        const yaml::Node scenario = baseline["scenario"];
+        ns.state_is_baseline = state.IsScalar() && scenario.IsScalar() &&
+                               state.Scalar() == scenario.Scalar();
+        ns.baseline = ReadScenario(scenario, SubKey(base_key, "scenario"));
+      }
+    }
+    if (!ns.state_is_baseline) {
+      if (auto read = ReadScenario(state, SubKey(key, "state"))) {
+        ns.state = *std::move(read);
       }
     }
     return Count() == before;

@@ -28,6 +28,10 @@ struct SavedNamespace {
   // nullopt means the server's scenario.
   std::optional<model::Scenario> baseline;
   SavedIds baseline_ids;
+  // Set by ParseState when the file's state text is its baseline's, as
+  // right after a LoadScenario: the text is read once, into `baseline`, and
+  // `state` stays empty; the state is *baseline.
+  bool state_is_baseline = false;
 };
 
 // An access token the OAuth token endpoint issued, kept until it expires so

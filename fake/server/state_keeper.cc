@@ -153,11 +153,13 @@ absl::Status StateKeeper::Restore(bool* restored) {
           "\" has a scenario with auth mode oauth, which needs the token "
           "endpoint (--oauth-listen HOST:PORT)"));
     }
-    if (ns.state.faults.size() > limits.max_fault_rules) {
-      return unusable(absl::StrCat(
-          "namespace \"", ns.name, "\" has ", ns.state.faults.size(),
-          " fault rules; the server allows ", limits.max_fault_rules,
-          " (--max-fault-rules)"));
+    const model::Scenario& state =
+        ns.state_is_baseline ? *ns.baseline : ns.state;
+    if (state.faults.size() > limits.max_fault_rules) {
+      return unusable(
+          absl::StrCat("namespace \"", ns.name, "\" has ", state.faults.size(),
+                       " fault rules; the server allows ",
+                       limits.max_fault_rules, " (--max-fault-rules)"));
     }
   }
   // All checked: nothing below can fail half-way.
@@ -166,10 +168,17 @@ absl::Status StateKeeper::Restore(bool* restored) {
         ns.baseline ? state::MakeBaseline(*std::move(ns.baseline),
                                           Resume(ns.baseline_ids))
                     : registry.baseline();
-    // The settings follow the baseline, which may be a newer scenario file.
-    ns.state.settings = baseline->settings;
-    std::shared_ptr<const state::Baseline> current =
-        state::MakeBaseline(std::move(ns.state), Resume(ns.ids));
+    std::shared_ptr<const state::Baseline> current;
+    if (ns.state_is_baseline) {
+      // The same customers: shared, not built twice.
+      current = std::make_shared<const state::Baseline>(
+          state::Baseline{baseline->settings, baseline->customers,
+                          baseline->faults, Resume(ns.ids)});
+    } else {
+      // The settings follow the baseline, which may be a newer scenario file.
+      ns.state.settings = baseline->settings;
+      current = state::MakeBaseline(std::move(ns.state), Resume(ns.ids));
+    }
     absl::StatusOr<std::shared_ptr<state::Namespace>> created =
         registry.GetOrCreate(ns.name);
     if (!created.ok()) return created.status();  // checked above

@@ -151,6 +151,31 @@ TEST_F(StateFileTest, ARestartCarriesOnWhereTheLastRunStopped) {
   EXPECT_THAT(team_reset, ::testing::Not(HasSubstr("Ada")));
 }
 
+// Right after a LoadScenario a namespace's state is its baseline: the file
+// holds the same text twice, which the restore reads once and shares.
+TEST_F(StateFileTest, AStateThatIsItsLoadedBaselineComesBackAsBoth) {
+  std::string team_state;
+  {
+    absl::StatusOr<std::unique_ptr<Fake>> fake = Start();
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    Fake& f = **fake;
+    ASSERT_TRUE(f.control().LoadScenario("team", kTeamScenario).ok());
+    team_state = Export(f, "team");
+    f.Shutdown();
+    f.Wait();
+    ASSERT_TRUE(f.SaveState().ok());
+  }
+  absl::StatusOr<std::unique_ptr<Fake>> again = Start();
+  ASSERT_TRUE(again.ok()) << again.status();
+  Fake& f = **again;
+  EXPECT_EQ(Export(f, "team"), team_state);
+  // A change is the namespace's own; a reset undoes it, back to the same.
+  const std::string created = Create(f, "team", "Dee");
+  EXPECT_THAT(Export(f, "team"), HasSubstr(created));
+  ASSERT_TRUE(f.control().Reset("team").ok());
+  EXPECT_EQ(Export(f, "team"), team_state);
+}
+
 TEST_F(StateFileTest, IdsContinueTheSequenceInsteadOfRepeatingIt) {
   // Two runs with a restart between them give the ids one run without a
   // restart gives: the seeded sequence resumes, it does not start over (which

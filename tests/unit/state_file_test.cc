@@ -88,6 +88,30 @@ TEST(StateFile, WriteThenParseGivesTheSameNamespaces) {
   EXPECT_EQ((*parsed)[0].state.faults[0].id, "rule-3");
 }
 
+TEST(StateFile, AStateEqualToItsBaselineIsReadOnce) {
+  std::vector<SavedNamespace> saved = TwoNamespaces();
+  saved[1].state = *saved[1].baseline;  // as right after a LoadScenario
+  absl::StatusOr<std::vector<SavedNamespace>> parsed =
+      ParseState(WriteState(saved), "state.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_THAT(*parsed, SizeIs(2));
+  EXPECT_FALSE((*parsed)[0].state_is_baseline);  // no baseline of its own
+  const SavedNamespace& b = (*parsed)[1];
+  EXPECT_TRUE(b.state_is_baseline);
+  EXPECT_TRUE(b.state.customers.empty());
+  ASSERT_TRUE(b.baseline.has_value());
+  EXPECT_EQ(WriteScenario(*b.baseline), WriteScenario(saved[1].state));
+
+  // One customer more in the state: both are read.
+  saved[1].state.customers.push_back(
+      Customer("3a2b1c0d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "Cy"));
+  parsed = ParseState(WriteState(saved), "state.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_FALSE((*parsed)[1].state_is_baseline);
+  EXPECT_THAT((*parsed)[1].state.customers, SizeIs(2));
+  EXPECT_THAT((*parsed)[1].baseline->customers, SizeIs(1));
+}
+
 // The server may grow a namespace past --max-scenario-bytes one call at a
 // time; its saved state must still read back rather than come back empty.
 TEST(StateFile, ANamespaceOverTheScenarioByteCapReadsBack) {
