@@ -10,7 +10,8 @@
 //   --mode breakdown [--scenario FILE]
 //                                  the stages of a load, one by one
 //   --mode state --state FILE      the stages of a state file's restore:
-//                                  reading, ParseState, MakeBaseline
+//                                  reading, ParseState, MakeBaseline; and
+//                                  WriteState of what was read
 //
 // start and direct report the load time, heap and resident memory per
 // customer against the raw bytes of customer data, ListCustomers latency of
@@ -130,6 +131,9 @@ int StateStages(const std::string& path) {
     return 0;
   }
   std::string().swap(text);
+  t = NowNs();
+  const size_t written = scenario::WriteState(*saved).size();
+  result.Add("write_state_s", Seconds(t)).Add("written_bytes", written);
   t = NowNs();
   std::vector<std::shared_ptr<const state::Baseline>> kept;
   size_t customers = 0;
