@@ -455,6 +455,29 @@ TEST(ScenarioParserTest, WrittenResponseKeepsStringsThatLookLikeOtherTypes) {
   EXPECT_EQ(WriteScenario(*again), written);
 }
 
+// Found by fuzz_fault_rule's round trip: JSON may hold DEL, the C1 controls
+// and U+2028 raw, but YAML may not (libyaml refuses them, or reads NEL and
+// U+2028 as line breaks), and the writer reads the response's JSON as YAML.
+TEST(ScenarioParserTest, WrittenResponseKeepsCharactersYamlCannotHoldRaw) {
+  const std::string yaml =
+      "faults:\n  - method: ListCustomerFlags\n    action:\n      code: OK\n"
+      "      response:\n        flags: [\"A\\x7FB\", \"C\\x85D\", "
+      "\"E\\u2028F\","
+      " \"\\uFEFFG\", \"H\\x9FI\", \"J\\u00e9K\"]\n";
+  absl::StatusOr<model::Scenario> parsed = ParseScenario(yaml, "canned.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  // Escaped in the JSON; é, which YAML holds raw, is not.
+  const std::string expected =
+      R"({"flags":["A\u007fB","C\u0085D","E\u2028F","\ufeffG","H\u009fI",)"
+      "\"J\xC3\xA9K\"]}";
+  ASSERT_EQ(parsed->faults[0].action->response_json, expected);
+
+  const std::string written = WriteScenario(*parsed);
+  absl::StatusOr<model::Scenario> again = ParseScenario(written, "written");
+  ASSERT_TRUE(again.ok()) << again.status() << "\n" << written;
+  EXPECT_EQ(again->faults[0].action->response_json, expected) << written;
+}
+
 TEST(ScenarioParserTest, EveryProblemOfACustomerIsReportedAtItsField) {
   // A bad email, language and phone at once, and a misspelled key beside a
   // bad email in the next entry: each at its own line and column.
