@@ -2,12 +2,14 @@
 
 #include <yaml.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "fake/model/json_string.h"
 
 namespace customerfake::scenario::yaml {
 namespace {
@@ -21,6 +23,41 @@ absl::string_view Chars(const yaml_char_t* text) {
   return text == nullptr
              ? absl::string_view()
              : absl::string_view(reinterpret_cast<const char*>(text));
+}
+
+// Whether `text` can be a literal block's content as it is: lines of UTF-8
+// that YAML holds raw (tabs, but no other control character, no DEL, C1
+// control, byte-order mark, U+FFFE or U+FFFF, and no line break but \n, as
+// NEL, U+2028 and U+2029 are in YAML 1.1), the first of them starting with
+// neither a space nor a line break (which would need an indentation
+// indicator). Checked here rather than by libyaml, whose emitter is what is
+// being avoided; neither libyaml nor abseil offers the check alone.
+bool FitsLiteralBlock(absl::string_view text) {
+  if (text.empty() || text[0] == ' ' || text[0] == '\n') return false;
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) return false;
+      ++i;
+      continue;
+    }
+    const size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (length == 0 || c > 0xF4 || i + length > text.size()) return false;
+    uint32_t code = c & (0x7F >> length);
+    for (size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    constexpr uint32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kLeast[length] || code > 0x10FFFF ||
+        (code >= 0xD800 && code <= 0xDFFF) || code <= 0x9F || code == 0x2028 ||
+        code == 0x2029 || code == 0xFEFF || code == 0xFFFE || code == 0xFFFF) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
 }
 
 // Frees a libyaml event however its scope ends.
@@ -357,13 +394,39 @@ Emitter& Emitter::Plain(absl::string_view text) {
 
 std::string Emitter::Finish() {
   State& s = *state_;
-  if (!s.finished) {
-    yaml_event_t event;
-    s.Emit(&event, yaml_document_end_event_initialize(&event, 1));
-    s.Emit(&event, yaml_stream_end_event_initialize(&event));
-    s.finished = true;
+  if (s.finished) return {};
+  yaml_event_t event;
+  s.Emit(&event, yaml_document_end_event_initialize(&event, 1));
+  s.Emit(&event, yaml_stream_end_event_initialize(&event));
+  s.finished = true;
+  return std::move(s.out);  // a scenario's text may be hundreds of MB
+}
+
+void AppendBlockValue(absl::string_view text, int indent, std::string& out) {
+  if (!FitsLiteralBlock(text)) {
+    out += ' ';
+    model::AppendJsonString(text, out);  // JSON strings are YAML's too
+    out += '\n';
+    return;
   }
-  return s.out;
+  // Clip keeps one final line break, strip none, keep all.
+  size_t breaks = 0;
+  while (breaks < text.size() && text[text.size() - 1 - breaks] == '\n') {
+    ++breaks;
+  }
+  out += breaks == 0 ? " |-\n" : breaks == 1 ? " |\n" : " |+\n";
+  const size_t lines = std::count(text.begin(), text.end(), '\n') + 1;
+  out.reserve(out.size() + text.size() + lines * (indent + 1));
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == absl::string_view::npos) end = text.size();
+    if (end > start) {  // an empty line needs no indentation
+      out.append(static_cast<size_t>(indent), ' ');
+      out.append(text.data() + start, end - start);
+    }
+    out += '\n';
+    start = end + 1;
+  }
 }
 
 }  // namespace customerfake::scenario::yaml

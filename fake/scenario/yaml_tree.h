@@ -270,7 +270,7 @@ class Emitter {
   }
 
   // The document's text, ending in a newline. Ends the document: nothing
-  // can be added after.
+  // can be added after, and a second call returns nothing.
   std::string Finish();
 
  private:
@@ -280,6 +280,16 @@ class Emitter {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// Appends `text` as the value of a block mapping entry whose key (and any
+// anchor) the caller has written, from the space after them to the closing
+// line break, for values too large for the Emitter,
+// which writes a block scalar one character at a time. `indent` is the
+// content's indentation, more than the key's. A text a literal block holds
+// as it is (from the Emitter: printable UTF-8 lines) is written as one, "|"
+// and its lines; any other goes on one line as a double-quoted string with
+// escapes. Either reads back as `text`.
+void AppendBlockValue(absl::string_view text, int indent, std::string& out);
 
 }  // namespace customerfake::scenario::yaml
 

@@ -659,5 +659,48 @@ TEST(YamlItemSinkTest, TakesEachItemOnceAndLeavesTheSequenceEmpty) {
   EXPECT_EQ(root.Value(4)[size_t{0}].Scalar(), "again");
 }
 
+// The state file appends scenario texts as blocks by hand: whatever the
+// text, it reads back as itself, as a literal block where one can hold it
+// and as a double-quoted string where one cannot.
+TEST(YamlBlockValueTest, ReadsBackAsTheSameText) {
+  struct Case {
+    std::string text;
+    bool literal;
+  };
+  const std::vector<Case> cases = {
+      {"version: 1\ncustomers: []\n", true},  // one final line break
+      {"no final line break", true},
+      {"two final line breaks\n\n", true},
+      {"a\n\nan empty line, trailing spaces   \n  indented\n\ttab\n", true},
+      {"Zo\xc3\xab \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x98\x80\n", true},
+      {" starts with a space\n", false},
+      {"\nstarts with a line break", false},
+      {"", false},
+      {"carriage\r\nreturn\n", false},
+      {"bell \a\n", false},
+      {"del \x7f\n", false},
+      {"next line \xc2\x85 (NEL)\n", false},
+      {"line separator \xe2\x80\xa8\n", false},
+      {"byte-order mark \xef\xbb\xbf\n", false},
+      {"C1 control \xc2\x9b\n", false},
+      {"not UTF-8 \xc3\n", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    std::string text = "outer:\n  value:";
+    const size_t value = text.size();
+    yaml::AppendBlockValue(c.text, 4, text);
+    text += "after: 1\n";
+    EXPECT_EQ(text.compare(value, 2, " |") == 0, c.literal) << text;
+    if (c.text == "not UTF-8 \xc3\n") continue;  // JSON needs UTF-8 too
+    yaml::SyntaxError error;
+    const std::unique_ptr<yaml::Document> document =
+        yaml::Document::Parse(text, &error);
+    ASSERT_NE(document, nullptr) << error.message << "\n" << text;
+    EXPECT_EQ(document->root()["outer"]["value"].Scalar(), c.text) << text;
+    EXPECT_EQ(document->root()["after"].Scalar(), "1");
+  }
+}
+
 }  // namespace
 }  // namespace customerfake::scenario
