@@ -49,6 +49,7 @@ void Namespace::StartFrom(std::shared_ptr<const Baseline> baseline,
   }
   ++generation_;
   ++revision_;
+  baseline_revision_ = empty ? 0 : revision_;
   journal_.Clear();
 }
 
@@ -206,7 +207,13 @@ model::Scenario Namespace::Export() const {
 
 Namespace::Snapshot Namespace::TakeSnapshot() const {
   absl::MutexLock lock(&mu_);
-  return {ExportLocked(), ids_.seed(), ids_.drawn(), baseline_, revision_};
+  const bool state_is_baseline = baseline_revision_ == revision_;
+  return {state_is_baseline ? model::Scenario() : ExportLocked(),
+          ids_.seed(),
+          ids_.drawn(),
+          baseline_,
+          revision_,
+          state_is_baseline};
 }
 
 uint64_t Namespace::revision() const {
@@ -219,6 +226,7 @@ void Namespace::Restore(std::shared_ptr<const Baseline> baseline,
   absl::MutexLock lock(&mu_);
   baseline_ = std::move(baseline);
   StartFrom(current, /*empty=*/false);
+  if (current->customers != baseline_->customers) baseline_revision_ = 0;
   ids_ = current->ids;
 }
 

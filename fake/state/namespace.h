@@ -73,16 +73,20 @@ class Namespace {
   // Everything a restart needs to carry on: the state, the id sequence and
   // the baseline in force. `revision` grows with every change.
   struct Snapshot {
-    model::Scenario state;
+    model::Scenario state;  // empty when state_is_baseline
     uint64_t id_seed = 0;
     uint64_t ids_drawn = 0;
     std::shared_ptr<const Baseline> baseline;
     uint64_t revision = 0;
+    // Nothing changed since the state was the baseline's (a load, a reset,
+    // a restore of such a state): its customers are not copied out.
+    bool state_is_baseline = false;
   };
   Snapshot TakeSnapshot() const;
   uint64_t revision() const;
   // Makes `baseline` the baseline in force and `current` (its customers,
-  // rules and id sequence) the state: the inverse of TakeSnapshot.
+  // rules and id sequence) the state: the inverse of TakeSnapshot. The state
+  // is the baseline's when `current` shares the baseline's customers.
   void Restore(std::shared_ptr<const Baseline> baseline,
                std::shared_ptr<const Baseline> current);
 
@@ -111,6 +115,9 @@ class Namespace {
   faults::RuleSet rules_ ABSL_GUARDED_BY(mu_);
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 1;
   uint64_t revision_ ABSL_GUARDED_BY(mu_) = 0;
+  // The revision at which the state was its baseline's; 0 when it has not
+  // been since the last empty reset.
+  uint64_t baseline_revision_ ABSL_GUARDED_BY(mu_) = 0;
   journal::Journal journal_;
 };
 

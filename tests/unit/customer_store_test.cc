@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "fake/model/customer.h"
+#include "fake/state/baseline.h"
+#include "fake/state/namespace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -245,6 +247,45 @@ TEST(CustomerStoreListTest, ListSeesWritesToBaseCustomers) {
   ASSERT_EQ(page.records.size(), 2u);
   EXPECT_EQ(page.records[0], &base->records()[0]);
   EXPECT_EQ(page.records[1]->fields.given_name, "Changed");
+}
+
+// The state file writes a state that is its baseline once, and the snapshot
+// says when it is: after a load, a reset or the restore of such a state, until
+// the first change. Its customers are then not copied out.
+TEST(NamespaceSnapshotTest, SaysWhileTheStateIsTheBaselines) {
+  model::Scenario scenario;
+  scenario.customers = {Record("a"), Record("b")};
+  std::shared_ptr<const Baseline> baseline = MakeBaseline(scenario);
+  Namespace ns("team", baseline, model::NamespaceLimits{});
+  Namespace::Snapshot snapshot = ns.TakeSnapshot();
+  EXPECT_TRUE(snapshot.state_is_baseline);
+  EXPECT_THAT(snapshot.state.customers, IsEmpty());
+  EXPECT_EQ(snapshot.baseline, baseline);
+
+  ASSERT_TRUE(ns.Delete("a").ok());
+  snapshot = ns.TakeSnapshot();
+  EXPECT_FALSE(snapshot.state_is_baseline);
+  ASSERT_EQ(snapshot.state.customers.size(), 1u);
+  EXPECT_EQ(snapshot.state.customers[0].id, "b");
+
+  ns.Reset(/*empty=*/false);
+  EXPECT_TRUE(ns.TakeSnapshot().state_is_baseline);
+  ns.Reset(/*empty=*/true);
+  snapshot = ns.TakeSnapshot();
+  EXPECT_FALSE(snapshot.state_is_baseline);
+  EXPECT_THAT(snapshot.state.customers, IsEmpty());
+  ASSERT_TRUE(ns.Load(baseline).ok());
+  EXPECT_TRUE(ns.TakeSnapshot().state_is_baseline);
+
+  // Restored: the baseline's own customers, or others.
+  ns.Restore(baseline, std::make_shared<const Baseline>(
+                           Baseline{baseline->settings, baseline->customers,
+                                    baseline->faults, baseline->ids}));
+  EXPECT_TRUE(ns.TakeSnapshot().state_is_baseline);
+  ns.Restore(baseline, MakeBaseline(scenario));
+  snapshot = ns.TakeSnapshot();
+  EXPECT_FALSE(snapshot.state_is_baseline);
+  EXPECT_EQ(snapshot.state.customers.size(), 2u);
 }
 
 }  // namespace
