@@ -20,12 +20,6 @@ namespace {
 
 constexpr absl::string_view kFormat = "customer-fake-state";
 
-void WriteIds(yaml::Emitter& out, const SavedIds& ids) {
-  out << yaml::Key << "ids" << yaml::Value << yaml::Flow << yaml::BeginMap
-      << yaml::Key << "seed" << yaml::Value << ids.seed << yaml::Key << "drawn"
-      << yaml::Value << ids.drawn << yaml::EndMap;
-}
-
 // Reads the state file's YAML wrapper; each namespace's scenario text is
 // parsed by ParseScenario, its problems moved to their place in the file.
 class StateReader {
@@ -34,9 +28,9 @@ class StateReader {
 
   std::vector<SavedNamespace> Read(const yaml::Node& root) {
     std::vector<SavedNamespace> saved;
-    if (!reader_.Map(
-            root, "",
-            {"format", "version", "fake_version", "namespaces", "tokens"})) {
+    if (!reader_.Map(root, "",
+                     {"format", "version", "fake_version", "resumed",
+                      "namespaces", "tokens"})) {
       return saved;
     }
     if (!Has(root, "", {"format", "version", "namespaces"})) return saved;
@@ -58,13 +52,29 @@ class StateReader {
             absl::StrCat("\"", *text, "\" is not a version like 1.0.0"));
       }
     }
+    // Optional: older files do not have it.
+    if (const yaml::Node resumed = root["resumed"]; resumed.IsDefined()) {
+      if (std::optional<bool> value = reader_.Bool(resumed, "resumed")) {
+        mark_.resumed = *value;
+        const absl::string_view line = Line(resumed.line());
+        const size_t at =
+            line.data() - text_.data() + static_cast<size_t>(resumed.column());
+        // Columns count characters: found only where they are bytes.
+        if (!*value && text_.substr(at, 5) == "false") mark_.offset = at;
+      }
+    }
     const yaml::Node namespaces = root["namespaces"];
     if (!reader_.Sequence(namespaces, "namespaces")) return saved;
     absl::flat_hash_set<std::string> names;
     for (size_t i = 0; i < namespaces.size(); ++i) {
       std::string key = IndexKey("namespaces", i);
       SavedNamespace ns;
-      if (ReadNamespace(namespaces[i], key, ns)) {
+      const size_t blocks = blocks_.size();
+      const bool read = ReadNamespace(namespaces[i], key, ns);
+      for (size_t b = blocks; b < blocks_.size(); ++b) {
+        blocks_[b].target = read ? saved.size() : kNowhere;
+      }
+      if (read) {
         if (!names.insert(ns.name).second) {
           reader_.Report(
               namespaces[i]["name"], SubKey(key, "name"),
@@ -79,8 +89,24 @@ class StateReader {
     return saved;
   }
 
+  // Parses the scenario texts Read found into `saved`. The file's text is
+  // no longer needed: only the document, which holds them.
+  void ReadScenarios(std::vector<SavedNamespace>& saved) {
+    for (Block& block : blocks_) {
+      std::optional<model::Scenario> scenario = ReadScenario(block);
+      if (!scenario || block.target == kNowhere) continue;
+      SavedNamespace& ns = saved[block.target];
+      if (block.baseline) {
+        ns.baseline = std::move(scenario);
+      } else {
+        ns.state = *std::move(scenario);
+      }
+    }
+  }
+
   std::vector<Problem>& problems() { return problems_; }
   std::vector<SavedToken>& tokens() { return tokens_; }
+  const ResumeMark& mark() const { return mark_; }
   YamlReader& reader() { return reader_; }
 
  private:
@@ -134,13 +160,11 @@ class StateReader {
         const yaml::Node scenario = baseline["scenario"];
         ns.state_is_baseline = state.IsScalar() && scenario.IsScalar() &&
                                state.Scalar() == scenario.Scalar();
-        ns.baseline = ReadScenario(scenario, SubKey(base_key, "scenario"));
+        AddBlock(scenario, SubKey(base_key, "scenario"), /*baseline=*/true);
       }
     }
     if (!ns.state_is_baseline) {
-      if (auto read = ReadScenario(state, SubKey(key, "state"))) {
-        ns.state = *std::move(read);
-      }
+      AddBlock(state, SubKey(key, "state"), /*baseline=*/false);
     }
     return Count() == before;
   }
@@ -162,16 +186,36 @@ class StateReader {
     }
   }
 
-  // The scenario in a block of text at `node`; nullopt with its problems
-  // reported at their lines of the file.
-  std::optional<model::Scenario> ReadScenario(const yaml::Node& node,
-                                              const std::string& key) {
+  // A scenario's text in the file, parsed after the rest.
+  static constexpr size_t kNowhere = static_cast<size_t>(-1);
+  struct Block {
+    yaml::Node node;
+    std::string key;
+    bool baseline = false;     // or the state
+    size_t target = kNowhere;  // in Read's result
+    int first_line = 0;        // 0-based, of the text in the file
+    int indent = 0;
+  };
+
+  void AddBlock(const yaml::Node& node, std::string key, bool baseline) {
     if (!node.IsScalar()) {
       reader_.String(node, key);  // reports what it is instead
-      return std::nullopt;
+      return;
     }
+    // A block scalar's text starts on the line after its indicator, indented
+    // like its first line.
+    const int first = node.line() + 1;
+    const size_t spaces = Line(first).find_first_not_of(' ');
+    blocks_.push_back(
+        {node, std::move(key), baseline, kNowhere, first,
+         spaces == absl::string_view::npos ? 0 : static_cast<int>(spaces)});
+  }
+
+  // The scenario in a block; nullopt with its problems reported at their
+  // lines of the file.
+  std::optional<model::Scenario> ReadScenario(const Block& block) {
     // Read in place: the text of a million customers is not copied.
-    const absl::string_view text = node.Scalar();
+    const absl::string_view text = block.node.Scalar();
     // The server wrote this text from a state it held, which may have grown
     // past --max-scenario-bytes one call at a time: no byte cap below what
     // is already in memory.
@@ -179,22 +223,17 @@ class StateReader {
     limits.max_bytes = std::max(text.size(), limits.max_bytes);
     std::vector<Problem> found;
     absl::StatusOr<model::Scenario> scenario =
-        ParseScenario(text, key, &found, limits);
+        ParseScenario(text, block.key, &found, limits);
     if (scenario.ok()) return *std::move(scenario);
     if (found.empty()) {  // refused as a whole, without a line to point at
-      reader_.Report(node, key, std::string(scenario.status().message()));
+      reader_.Report(block.node, block.key,
+                     std::string(scenario.status().message()));
       return std::nullopt;
     }
-    // A block scalar's text starts on the line after its indicator, indented
-    // like its first line.
-    const int first = node.line() + 1;
-    const size_t spaces = Line(first).find_first_not_of(' ');
-    const int indent =
-        spaces == absl::string_view::npos ? 0 : static_cast<int>(spaces);
     for (Problem& problem : found) {
-      problem.line += first;
-      problem.column += indent;
-      problem.key = SubKey(key, problem.key);
+      problem.line += block.first_line;
+      problem.column += block.indent;
+      problem.key = SubKey(block.key, problem.key);
       problems_.push_back(std::move(problem));
     }
     return std::nullopt;
@@ -215,23 +254,31 @@ class StateReader {
 
   size_t Count() const { return reader_.problems().size() + problems_.size(); }
 
-  // The 0-based line `n` of the file, empty past its end. Only problems
-  // need it, so it is looked up rather than indexed.
-  absl::string_view Line(int n) const {
-    size_t start = 0;
-    for (int i = 0; i < n; ++i) {
-      start = text_.find('\n', start);
-      if (start == absl::string_view::npos) return {};
-      ++start;
+  // The 0-based line `n` of the file, empty past its end. Looked up rather
+  // than indexed: the blocks' first lines and the problems need a few. The
+  // search goes on from the line found last, as the blocks come in order.
+  absl::string_view Line(int n) {
+    if (n < seen_line_) {
+      seen_line_ = 0;
+      seen_start_ = 0;
     }
-    const size_t end = text_.find('\n', start);
-    return text_.substr(start, end == absl::string_view::npos
-                                   ? absl::string_view::npos
-                                   : end - start);
+    for (; seen_line_ < n; ++seen_line_) {
+      const size_t next = text_.find('\n', seen_start_);
+      if (next == absl::string_view::npos) return {};
+      seen_start_ = next + 1;
+    }
+    const size_t end = text_.find('\n', seen_start_);
+    return text_.substr(seen_start_, end == absl::string_view::npos
+                                         ? absl::string_view::npos
+                                         : end - seen_start_);
   }
 
   absl::string_view text_;
+  int seen_line_ = 0;  // Line's last: the line and where it starts
+  size_t seen_start_ = 0;
   std::vector<SavedToken> tokens_;
+  ResumeMark mark_;
+  std::vector<Block> blocks_;
   YamlReader reader_;
   std::vector<Problem> problems_;  // found inside scenario texts
 };
@@ -240,50 +287,71 @@ class StateReader {
 
 std::string WriteState(const std::vector<SavedNamespace>& namespaces,
                        const std::vector<SavedToken>& tokens) {
-  yaml::Emitter out;
-  out << yaml::BeginMap;
-  out << yaml::Key << "format" << yaml::Value << std::string(kFormat);
-  out << yaml::Key << "version" << yaml::Value << 1;
+  // The wrapper is small and goes through the emitter; the scenario texts,
+  // hundreds of MB for a million customers, are appended as blocks (see
+  // yaml::AppendBlockValue), so the file is built in pieces.
+  yaml::Emitter head;
+  head << yaml::BeginMap;
+  head << yaml::Key << "format" << yaml::Value << std::string(kFormat);
+  head << yaml::Key << "version" << yaml::Value << 1;
   // The customer-fake that wrote it: an older one refuses the file.
-  out << yaml::Key << "fake_version" << yaml::Value
-      << std::string(model::FakeVersion());
-  out << yaml::Key << "namespaces" << yaml::Value << yaml::BeginSeq;
-  for (const SavedNamespace& ns : namespaces) {
-    out << yaml::BeginMap;
-    out << yaml::Key << "name" << yaml::Value << ns.name;
-    WriteIds(out, ns.ids);
-    out << yaml::Key << "state" << yaml::Value << yaml::Literal
-        << WriteScenario(ns.state);
-    if (ns.baseline) {
-      out << yaml::Key << "baseline" << yaml::Value << yaml::BeginMap;
-      WriteIds(out, ns.baseline_ids);
-      out << yaml::Key << "scenario" << yaml::Value << yaml::Literal
-          << WriteScenario(*ns.baseline);
-      out << yaml::EndMap;
-    }
-    out << yaml::EndMap;
-  }
-  out << yaml::EndSeq;
-  if (!tokens.empty()) {
-    out << yaml::Key << "tokens" << yaml::Value << yaml::BeginSeq;
-    for (const SavedToken& token : tokens) {
-      out << yaml::Flow << yaml::BeginMap << yaml::Key << "token" << yaml::Value
-          << token.token << yaml::Key << "expires" << yaml::Value
-          << absl::FormatTime(absl::RFC3339_full, token.expires,
-                              absl::UTCTimeZone())
-          << yaml::EndMap;
-    }
-    out << yaml::EndSeq;
-  }
-  out << yaml::EndMap;
-  return absl::StrCat(
+  head << yaml::Key << "fake_version" << yaml::Value
+       << std::string(model::FakeVersion());
+  head << yaml::Key << "resumed" << yaml::Value << false;
+  head << yaml::EndMap;
+  std::string out = absl::StrCat(
       "# customer-fake state: written by `serve --state-file`, read at start\n",
-      out.Finish());
+      head.Finish(), "namespaces:", namespaces.empty() ? " []\n" : "\n");
+  auto ids = [](const SavedIds& sequence) {
+    return absl::StrCat("ids: {seed: ", sequence.seed,
+                        ", drawn: ", sequence.drawn, "}\n");
+  };
+  for (size_t i = 0; i < namespaces.size(); ++i) {
+    const SavedNamespace& ns = namespaces[i];
+    yaml::Emitter name;  // plain or quoted, as it reads back
+    name << yaml::BeginMap << yaml::Key << "name" << yaml::Value << ns.name
+         << yaml::EndMap;
+    absl::StrAppend(&out, "- ", name.Finish(), "  ", ids(ns.ids), "  state:");
+    const bool shared = ns.state_is_baseline && ns.baseline;
+    const std::string anchor = absl::StrCat("state-", i + 1);
+    if (shared) absl::StrAppend(&out, " &", anchor);
+    yaml::AppendBlockValue(WriteScenario(shared ? *ns.baseline : ns.state), 4,
+                           out);
+    if (ns.baseline) {
+      absl::StrAppend(&out, "  baseline:\n    ", ids(ns.baseline_ids),
+                      "    scenario:");
+      if (shared) {
+        absl::StrAppend(&out, " *", anchor, "\n");
+      } else {
+        yaml::AppendBlockValue(WriteScenario(*ns.baseline), 6, out);
+      }
+    }
+  }
+  if (!tokens.empty()) {
+    yaml::Emitter tail;
+    tail << yaml::BeginMap << yaml::Key << "tokens" << yaml::Value
+         << yaml::BeginSeq;
+    for (const SavedToken& token : tokens) {
+      tail << yaml::Flow << yaml::BeginMap << yaml::Key << "token"
+           << yaml::Value << token.token << yaml::Key << "expires"
+           << yaml::Value
+           << absl::FormatTime(absl::RFC3339_full, token.expires,
+                               absl::UTCTimeZone())
+           << yaml::EndMap;
+    }
+    tail << yaml::EndSeq << yaml::EndMap;
+    out += tail.Finish();
+  }
+  return out;
 }
 
-absl::StatusOr<std::vector<SavedNamespace>> ParseState(
-    absl::string_view text, absl::string_view source,
-    std::vector<SavedToken>* tokens) {
+namespace {
+
+// ParseState, freeing `owned` (which holds `text`), when given, once the
+// file's YAML is read.
+absl::StatusOr<std::vector<SavedNamespace>> Parse(
+    absl::string_view text, std::string* owned, absl::string_view source,
+    std::vector<SavedToken>* tokens, ResumeMark* mark) {
   std::vector<Problem> found;
   std::vector<SavedNamespace> saved;
   std::vector<SavedToken> read_tokens;
@@ -308,10 +376,13 @@ absl::StatusOr<std::vector<SavedNamespace>> ParseState(
       }
       StateReader reader(text);
       saved = reader.Read(root);
+      if (owned != nullptr) std::string().swap(*owned);
+      reader.ReadScenarios(saved);
       found = reader.reader().problems();
       found.insert(found.end(), reader.problems().begin(),
                    reader.problems().end());
       read_tokens = std::move(reader.tokens());
+      if (mark != nullptr) *mark = reader.mark();
     }
   }
   if (found.empty()) {
@@ -323,6 +394,21 @@ absl::StatusOr<std::vector<SavedNamespace>> ParseState(
         return std::tie(a.line, a.column) < std::tie(b.line, b.column);
       });
   return absl::InvalidArgumentError(FormatProblems(source, found));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<SavedNamespace>> ParseState(
+    absl::string_view text, absl::string_view source,
+    std::vector<SavedToken>* tokens, ResumeMark* mark) {
+  return Parse(text, nullptr, source, tokens, mark);
+}
+
+absl::StatusOr<std::vector<SavedNamespace>> ParseState(
+    std::string&& text, absl::string_view source,
+    std::vector<SavedToken>* tokens, ResumeMark* mark) {
+  const absl::string_view view = text;
+  return Parse(view, &text, source, tokens, mark);
 }
 
 }  // namespace customerfake::scenario

@@ -28,9 +28,9 @@ struct SavedNamespace {
   // nullopt means the server's scenario.
   std::optional<model::Scenario> baseline;
   SavedIds baseline_ids;
-  // Set by ParseState when the file's state text is its baseline's, as
-  // right after a LoadScenario: the text is read once, into `baseline`, and
-  // `state` stays empty; the state is *baseline.
+  // The state is *baseline, as right after a LoadScenario, and `state` is
+  // empty. WriteState writes the text once; ParseState sets it when the
+  // file's state text is its baseline's and reads that text once.
   bool state_is_baseline = false;
 };
 
@@ -44,11 +44,24 @@ struct SavedToken {
   }
 };
 
+// Whether a server has resumed from a state file since it was written: the
+// file's `resumed`, which every write sets to false and a restore sets to
+// true in place, so that a later restore knows the ids may have moved on
+// (see StateKeeper).
+struct ResumeMark {
+  bool resumed = false;
+  // Where the value `false` stands in the file, to be overwritten with
+  // kResumedText; npos when the file has no such value (an older file).
+  size_t offset = std::string::npos;
+};
+inline constexpr absl::string_view kResumedText = "true ";  // as long
+
 // The most ids a saved sequence may have drawn: resuming replays them.
 inline constexpr uint64_t kMaxSavedIdsDrawn = 100'000'000;
 
 // The state file: YAML holding each namespace's state as scenario text, so
-// it reads like the scenarios it came from.
+// it reads like the scenarios it came from. A state that is its baseline is
+// written once, the baseline an alias of it.
 std::string WriteState(const std::vector<SavedNamespace>& namespaces,
                        const std::vector<SavedToken>& tokens = {});
 
@@ -57,10 +70,16 @@ std::string WriteState(const std::vector<SavedNamespace>& namespaces,
 // every problem as
 // "source:line:column: key: message" (positions inside a namespace's
 // scenario text are given relative to that text, with the key path).
-// The file's tokens go to `tokens` when given.
+// The file's tokens go to `tokens` and its `resumed` to `mark`, when given.
 absl::StatusOr<std::vector<SavedNamespace>> ParseState(
     absl::string_view text, absl::string_view source,
-    std::vector<SavedToken>* tokens = nullptr);
+    std::vector<SavedToken>* tokens = nullptr, ResumeMark* mark = nullptr);
+// The same, freeing `text` once the file's YAML is read and before the
+// scenarios in it are, so a restore does not hold the file's text and a
+// million customers at once (`text` is empty after).
+absl::StatusOr<std::vector<SavedNamespace>> ParseState(
+    std::string&& text, absl::string_view source,
+    std::vector<SavedToken>* tokens = nullptr, ResumeMark* mark = nullptr);
 
 }  // namespace customerfake::scenario
 

@@ -211,11 +211,9 @@ absl::Status Fake::Impl::OpenStateFile(const FakeOptions& options) {
   if (absl::Status restored = state->Restore(&state_restored); !restored.ok()) {
     return restored;
   }
-  // The file is written at once, before any call: a path that cannot be
-  // written fails now, not at the first change; and after a restore it
-  // reserves ids ahead again (StateKeeper), so a crash before the next
-  // write cannot hand out the ids this run answers a second time.
-  if (absl::Status saved = state->Save(); !saved.ok()) {
+  // Before any call, so that a crash before the next write cannot hand out
+  // the ids this run answers a second time (StateKeeper).
+  if (absl::Status saved = state->ReserveIds(); !saved.ok()) {
     return absl::FailedPreconditionError(saved.message());
   }
   return absl::OkStatus();

@@ -1,6 +1,7 @@
 #include "fake/server/state_keeper.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,9 +39,13 @@ core::StateFileFailure Failure(absl::string_view operation,
 // before the rename, so a crash leaves the old file or the new one, and a
 // failure (a full disk, a read-only folder) leaves the old one untouched and
 // no temporary file. Returns what failed, if anything.
+std::string TempPathOf(const std::string& path) {
+  return absl::StrCat(path, ".tmp.", getpid());
+}
+
 std::optional<core::StateFileFailure> WriteAtomically(const std::string& path,
                                                       const std::string& text) {
-  const std::string temp = absl::StrCat(path, ".tmp.", getpid());
+  const std::string temp = TempPathOf(path);
   int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Failure("create", temp, ErrnoText());
   size_t done = 0;
@@ -132,8 +137,9 @@ absl::Status StateKeeper::Restore(bool* restored) {
         problems));
   };
   std::vector<scenario::SavedToken> tokens;
+  scenario::ResumeMark mark;
   absl::StatusOr<std::vector<scenario::SavedNamespace>> saved =
-      scenario::ParseState(text, path_, &tokens);
+      scenario::ParseState(std::move(text), path_, &tokens, &mark);
   if (absl::IsFailedPrecondition(saved.status())) return saved.status();
   if (!saved.ok()) return unusable(saved.status().message());
 
@@ -163,7 +169,11 @@ absl::Status StateKeeper::Restore(bool* restored) {
     }
   }
   // All checked: nothing below can fail half-way.
+  // A server resumed from this file and wrote nothing since: it may have
+  // answered up to kIdReserve ids past each recorded sequence.
+  const uint64_t ahead = mark.resumed ? kIdReserve : 0;
   for (scenario::SavedNamespace& ns : *saved) {
+    ns.ids.drawn += ahead;
     std::shared_ptr<const state::Baseline> baseline =
         ns.baseline ? state::MakeBaseline(*std::move(ns.baseline),
                                           Resume(ns.baseline_ids))
@@ -189,8 +199,52 @@ absl::Status StateKeeper::Restore(bool* restored) {
     issued.push_back({std::move(token.token), token.expires});
   }
   core_.access_tokens().Restore(issued);
+  restored_file_ = info;
+  malloc_trim(0);
+  resumed_offset_ = mark.resumed ? std::string::npos : mark.offset;
   *restored = true;
   return absl::OkStatus();
+}
+
+absl::Status StateKeeper::ReserveIds() {
+  if (resumed_offset_ == std::string::npos || !MarkResumed()) return Save();
+  absl::MutexLock lock(&save_mu_);
+  saved_ = CurrentRevisions();
+  saved_once_ = true;
+  saved_reserved_ = true;  // the final write records the sequences exactly
+  core_.status().StateFileWritten(absl::Now());
+  return absl::OkStatus();
+}
+
+bool StateKeeper::MarkResumed() {
+  // Later writes go through a temporary file in the same folder: a folder
+  // that cannot take one fails now, through the whole write, as at a first
+  // start.
+  const std::string temp = TempPathOf(path_);
+  const int probe =
+      open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (probe < 0) return false;
+  close(probe);
+  unlink(temp.c_str());
+  const int fd = open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  // Only the file that was read: not one put in its place since.
+  struct stat now;
+  const bool same = fstat(fd, &now) == 0 &&
+                    now.st_dev == restored_file_.st_dev &&
+                    now.st_ino == restored_file_.st_ino &&
+                    now.st_size == restored_file_.st_size &&
+                    now.st_mtim.tv_sec == restored_file_.st_mtim.tv_sec &&
+                    now.st_mtim.tv_nsec == restored_file_.st_mtim.tv_nsec;
+  const absl::string_view text = scenario::kResumedText;
+  // A few bytes of one block: on disk whole or not at all.
+  const bool marked = same &&
+                      pwrite(fd, text.data(), text.size(),
+                             static_cast<off_t>(resumed_offset_)) ==
+                          static_cast<ssize_t>(text.size()) &&
+                      fdatasync(fd) == 0;
+  close(fd);
+  return marked;
 }
 
 void StateKeeper::Start() {
@@ -266,11 +320,19 @@ absl::Status StateKeeper::Write(bool log) {
     state::Namespace::Snapshot snapshot = ns->TakeSnapshot();
     scenario::SavedNamespace saved;
     saved.name = ns->name();
-    saved.state = std::move(snapshot.state);
     saved.ids = {snapshot.id_seed, snapshot.ids_drawn + ahead};
-    if (snapshot.baseline != registry.baseline()) {
+    const bool own_baseline = snapshot.baseline != registry.baseline();
+    if (own_baseline) {
       saved.baseline = state::BaselineScenario(*snapshot.baseline);
       saved.baseline_ids = IdsOf(snapshot.baseline->ids);
+    }
+    // A state that is its own baseline is written once. The server's
+    // baseline is not in the file: its state is written out.
+    saved.state_is_baseline = snapshot.state_is_baseline && own_baseline;
+    if (snapshot.state_is_baseline && !own_baseline) {
+      saved.state = state::BaselineScenario(*snapshot.baseline);
+    } else {
+      saved.state = std::move(snapshot.state);
     }
     namespaces.push_back(std::move(saved));
   }

@@ -1,6 +1,8 @@
 #ifndef CUSTOMER_FAKE_SERVER_STATE_KEEPER_H_
 #define CUSTOMER_FAKE_SERVER_STATE_KEEPER_H_
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -28,7 +30,10 @@ namespace customerfake {
 // ahead of where it is, so a fake restarted on that file after a crash never
 // hands out again an id it answered after the write (an id a client may have
 // kept); the final write at shutdown records where each sequence is, so a
-// clean restart continues it exactly.
+// clean restart continues it exactly. A restart marks the file it restored
+// `resumed` before the first call, in place (a few bytes, not the whole
+// state again); a restore of a file so marked, after a crash that left no
+// later write, resumes each sequence kIdReserve ahead.
 class StateKeeper {
  public:
   StateKeeper(core::Core& core, std::string path, absl::Duration interval);
@@ -40,6 +45,12 @@ class StateKeeper {
   // INVALID_ARGUMENT naming every problem when corrupt, or the first limit
   // it is over. The next Save writes, whatever changed.
   absl::Status Restore(bool* restored);
+  // Before the first call: marks the restored file resumed, or writes the
+  // state with its ids reserved ahead when it cannot (no file restored, an
+  // older file without the mark, one already marked, or the folder or file
+  // cannot be written, which then is the error). A path that cannot be
+  // written fails here, not at the first change.
+  absl::Status ReserveIds();
   // Writes the file while the state changes, so that each change is on
   // disk within `interval` of when it was made (it checks every half
   // interval; a write that takes longer than that is logged once).
@@ -71,6 +82,9 @@ class StateKeeper {
     }
   };
   Revisions CurrentRevisions() const;
+  // Overwrites the restored file's `resumed: false` in place; false when it
+  // cannot.
+  bool MarkResumed();
   void Run();
   absl::Status Write(bool log);
 
@@ -89,6 +103,10 @@ class StateKeeper {
   // A write took more than half the interval; said once.
   bool slow_logged_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
+  // Set by Restore for ReserveIds, both before Start: the file read, and
+  // where its `resumed: false` is (npos: none to mark).
+  struct stat restored_file_ = {};
+  size_t resumed_offset_ = std::string::npos;
 };
 
 }  // namespace customerfake

@@ -12,10 +12,12 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "customerfake/control/v1/control.grpc.pb.h"
 #include "fake/control/control.h"
 #include "fake/scenario/scenario_parser.h"
+#include "fake/server/state_keeper.h"
 #include "fake/testing/fake_test.h"
 
 namespace customerfake {
@@ -152,7 +154,7 @@ TEST_F(StateFileTest, ARestartCarriesOnWhereTheLastRunStopped) {
 }
 
 // Right after a LoadScenario a namespace's state is its baseline: the file
-// holds the same text twice, which the restore reads once and shares.
+// holds its text once, which the restore reads once and shares.
 TEST_F(StateFileTest, AStateThatIsItsLoadedBaselineComesBackAsBoth) {
   std::string team_state;
   {
@@ -225,6 +227,75 @@ TEST_F(StateFileTest, IdsAnsweredAfterTheLastWriteAreNotReusedAfterACrash) {
   std::ofstream(path_, std::ios::trunc) << at_crash;
   auto restarted = Start();
   ASSERT_TRUE(restarted.ok()) << restarted.status();
+  EXPECT_THAT(Export(**restarted, "default"),
+              ::testing::Not(HasSubstr("Unsaved")));
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT(answered, ::testing::Not(::testing::Contains(
+                              Create(**restarted, "default", "After"))));
+  }
+}
+
+// A restart reserves ids ahead before the first call by marking the file it
+// restored `resumed` (five bytes overwritten in place), not by writing the
+// whole state again; the shutdown writes it whole, the sequences exact.
+TEST_F(StateFileTest, ARestartMarksTheFileItRestoredInPlace) {
+  {
+    auto fake = Start();
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    Create(**fake, "default", "One");
+    (*fake)->Shutdown();
+  }
+  const std::string written = FileText();
+  ASSERT_THAT(written, HasSubstr("\nresumed: false\n"));
+  struct stat before;
+  ASSERT_EQ(stat(path_.c_str(), &before), 0);
+  {
+    auto fake = Start();
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    struct stat after;
+    ASSERT_EQ(stat(path_.c_str(), &after), 0);
+    EXPECT_EQ(after.st_ino, before.st_ino);  // not replaced by a rename
+    EXPECT_EQ(FileText(),
+              absl::StrReplaceAll(
+                  written, {{"\nresumed: false\n", "\nresumed: true \n"}}));
+    (*fake)->Shutdown();
+  }
+  EXPECT_EQ(FileText(), written);  // nothing changed in between
+}
+
+// A crash after a restart and before any write leaves the file marked: the
+// next restart cannot know which ids the crashed run answered, so every
+// sequence skips StateKeeper::kIdReserve, and the whole file is written
+// before the first call, reserved ahead of that.
+TEST_F(StateFileTest, ACrashBeforeTheFirstWriteAfterARestartReusesNoId) {
+  {
+    auto fake = Start();
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    Create(**fake, "default", "One");
+    (*fake)->Shutdown();
+  }
+  std::vector<std::string> answered;
+  std::string marked;
+  {
+    auto fake = Start();
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    marked = FileText();
+    for (int i = 0; i < 5; ++i) {
+      answered.push_back(Create(**fake, "default", "Unsaved"));
+    }
+    (*fake)->Shutdown();
+  }
+  // Two ids drawn: Ada's, generated at load, and One's.
+  ASSERT_THAT(marked, HasSubstr("\nresumed: true \n"));
+  ASSERT_THAT(marked, HasSubstr("ids: {seed: 42, drawn: 2}"));
+  std::ofstream(path_, std::ios::trunc) << marked;  // what the crash left
+  auto restarted = Start();
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  const std::string rewritten = FileText();
+  EXPECT_THAT(rewritten, HasSubstr("\nresumed: false\n"));
+  EXPECT_THAT(rewritten,
+              HasSubstr(absl::StrCat("ids: {seed: 42, drawn: ",
+                                     2 + 2 * StateKeeper::kIdReserve, "}")));
   EXPECT_THAT(Export(**restarted, "default"),
               ::testing::Not(HasSubstr("Unsaved")));
   for (int i = 0; i < 5; ++i) {

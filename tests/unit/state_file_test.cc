@@ -112,6 +112,58 @@ TEST(StateFile, AStateEqualToItsBaselineIsReadOnce) {
   EXPECT_THAT((*parsed)[1].baseline->customers, SizeIs(1));
 }
 
+// Right after a LoadScenario the state is the baseline: its text, a million
+// customers' perhaps, is in the file once, the baseline an alias of it.
+TEST(StateFile, AStateThatIsItsBaselineIsWrittenOnce) {
+  std::vector<SavedNamespace> saved = TwoNamespaces();
+  saved[1].state_is_baseline = true;
+  const std::string text = WriteState(saved);
+  EXPECT_THAT(text, HasSubstr("  state: &state-2 |\n    version: 1\n"));
+  EXPECT_THAT(text, HasSubstr("    scenario: *state-2\n"));
+  const size_t bea = text.find("given_name: \"Bea\"");
+  ASSERT_NE(bea, std::string::npos) << text;
+  EXPECT_EQ(text.find("given_name: \"Bea\"", bea + 1), std::string::npos);
+  absl::StatusOr<std::vector<SavedNamespace>> parsed =
+      ParseState(text, "state.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status() << "\n" << text;
+  ASSERT_THAT(*parsed, SizeIs(2));
+  const SavedNamespace& b = (*parsed)[1];
+  EXPECT_TRUE(b.state_is_baseline);
+  EXPECT_TRUE(b.state.customers.empty());
+  ASSERT_TRUE(b.baseline.has_value());
+  EXPECT_EQ(WriteScenario(*b.baseline), WriteScenario(*saved[1].baseline));
+  EXPECT_EQ(b.ids.drawn, saved[1].ids.drawn);
+  EXPECT_EQ(b.baseline_ids.drawn, saved[1].baseline_ids.drawn);
+}
+
+// A restore marks the file it read `resumed` by overwriting five bytes, so
+// the parser says where they are; only `false` there can be overwritten.
+TEST(StateFile, SaysWhetherAndWhereTheFileIsMarkedResumed) {
+  std::string text = WriteState(TwoNamespaces());
+  ResumeMark mark;
+  ASSERT_TRUE(ParseState(text, "state.yaml", nullptr, &mark).ok());
+  EXPECT_FALSE(mark.resumed);
+  ASSERT_NE(mark.offset, std::string::npos);
+  EXPECT_EQ(text.substr(mark.offset - 9, 14), "resumed: false");
+
+  text.replace(mark.offset, kResumedText.size(), std::string(kResumedText));
+  ResumeMark marked;
+  absl::StatusOr<std::vector<SavedNamespace>> parsed =
+      ParseState(text, "state.yaml", nullptr, &marked);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_THAT(*parsed, SizeIs(2));
+  EXPECT_TRUE(marked.resumed);
+  EXPECT_EQ(marked.offset, std::string::npos);
+
+  // A file from before the mark: not resumed, nothing to overwrite.
+  ResumeMark older;
+  ASSERT_TRUE(ParseState(absl::StrReplaceAll(text, {{"resumed: true \n", ""}}),
+                         "state.yaml", nullptr, &older)
+                  .ok());
+  EXPECT_FALSE(older.resumed);
+  EXPECT_EQ(older.offset, std::string::npos);
+}
+
 // The server may grow a namespace past --max-scenario-bytes one call at a
 // time; its saved state must still read back rather than come back empty.
 TEST(StateFile, ANamespaceOverTheScenarioByteCapReadsBack) {
@@ -210,7 +262,8 @@ INSTANTIATE_TEST_SUITE_P(
         Damage{"AScenarioNotAState", "version: 1\ncustomers: []\n",
                "1:1: format: missing\nstate.yaml:1:1: namespaces: "
                "missing\nstate.yaml:2:1: customers: unknown key; expected one "
-               "of: format, version, fake_version, namespaces, tokens"},
+               "of: format, version, fake_version, resumed, namespaces, "
+               "tokens"},
         Damage{"WrongFormat",
                Replace("format: customer-fake-state", "format: something-else"),
                "2:9: format: \"something-else\" is not "
@@ -245,6 +298,26 @@ INSTANTIATE_TEST_SUITE_P(
         Damage{"BadCustomerInState", Replace("ada@example.com", "not-an-email"),
                "13:26: namespaces[0].state.customers[0].email_address: "
                "INVALID_EMAIL_ADDRESS"}));
+
+// The restore hands its text over to be freed before the scenarios in it
+// are parsed; their problems still point at their lines of the file.
+TEST(StateFile, ParsingATextItOwnsFreesItAndFindsTheSameProblems) {
+  const std::string damaged =
+      Replace("ada@example.com", "not-an-email") + "tokens: {}\n";
+  absl::StatusOr<std::vector<SavedNamespace>> viewed =
+      ParseState(absl::string_view(damaged), "state.yaml");
+  std::string owned = damaged;
+  absl::StatusOr<std::vector<SavedNamespace>> freed =
+      ParseState(std::move(owned), "state.yaml");
+  EXPECT_TRUE(owned.empty());  // NOLINT(bugprone-use-after-move): the contract
+  ASSERT_FALSE(freed.ok());
+  EXPECT_EQ(freed.status(), viewed.status());
+  EXPECT_EQ(std::string(freed.status().message()),
+            "state.yaml:13:26: namespaces[0].state.customers[0]."
+            "email_address: INVALID_EMAIL_ADDRESS: email_address is not a "
+            "plausible address: missing '@'\n"
+            "state.yaml:16:9: tokens: must be a list, got a mapping");
+}
 
 TEST(StateFile, RecordsTheVersionThatWroteIt) {
   EXPECT_THAT(
