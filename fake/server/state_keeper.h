@@ -43,7 +43,7 @@ class StateKeeper {
   // was a file. A file that cannot be read or used is an error (the server
   // must not start empty in its place): FAILED_PRECONDITION when unreadable,
   // INVALID_ARGUMENT naming every problem when corrupt, or the first limit
-  // it is over. The next Save writes, whatever changed.
+  // it is over. ReserveIds comes next.
   absl::Status Restore(bool* restored);
   // Before the first call: marks the restored file resumed, or writes the
   // state with its ids reserved ahead when it cannot (no file restored, an
