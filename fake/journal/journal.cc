@@ -3,8 +3,8 @@
 #include <functional>
 #include <string_view>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/hash/hash.h"
-#include "absl/strings/str_cat.h"
 #include "fake/model/methods.h"
 
 namespace customerfake::journal {
@@ -22,18 +22,18 @@ size_t EntryBytes(const model::CallRecord& record) {
   return bytes;
 }
 
-// Method and a 128-bit hash of the request: two independent 64-bit hashes.
-std::string AttemptKey(absl::string_view method,
-                       absl::string_view request_bytes) {
-  const uint64_t a = absl::Hash<absl::string_view>{}(request_bytes);
-  const uint64_t b = std::hash<std::string_view>{}(
-      std::string_view(request_bytes.data(), request_bytes.size()));
-  return absl::StrCat(method, "\n", absl::Hex(a, absl::kZeroPad16),
-                      absl::Hex(b, absl::kZeroPad16), ":",
-                      request_bytes.size());
-}
-
 }  // namespace
+
+// The method's hash, two independent 64-bit hashes of the request and its
+// size: 32 bytes, no allocation per call.
+Journal::AttemptKey Journal::KeyOf(absl::string_view method,
+                                   absl::string_view request_bytes) {
+  return {absl::Hash<absl::string_view>{}(method),
+          absl::Hash<absl::string_view>{}(request_bytes),
+          std::hash<std::string_view>{}(
+              std::string_view(request_bytes.data(), request_bytes.size())),
+          request_bytes.size()};
+}
 
 Journal::Journal(size_t max_entries, size_t max_bytes)
     : max_entries_(max_entries), max_bytes_(max_bytes) {}
@@ -41,9 +41,10 @@ Journal::Journal(size_t max_entries, size_t max_bytes)
 Journal::Attempt Journal::Arrive(absl::string_view method,
                                  absl::string_view request_bytes,
                                  absl::Time now) {
-  std::string key = AttemptKey(method, request_bytes);
-  absl::MutexLock lock(&mu_);
-  if (seen_.size() >= max_entries_ && !seen_.contains(key)) seen_.clear();
+  const AttemptKey key = KeyOf(method, request_bytes);
+  absl::flat_hash_map<AttemptKey, Seen> full;  // freed after the lock
+  absl::MutexLock lock(&seen_mu_);
+  if (seen_.size() >= max_entries_ && !seen_.contains(key)) full.swap(seen_);
   Seen& seen = seen_[key];
   Attempt attempt;
   attempt.number = ++seen.count;
@@ -53,13 +54,17 @@ Journal::Attempt Journal::Arrive(absl::string_view method,
 }
 
 void Journal::Record(model::CallRecord record) {
+  const size_t bytes = EntryBytes(record);
+  // Usually the one oldest entry, freed after the lock.
+  absl::InlinedVector<model::CallRecord, 1> dropped;
   absl::MutexLock lock(&mu_);
   record.sequence = next_sequence_++;
-  bytes_ += EntryBytes(record);
-  entries_.push_back(std::move(record));
+  bytes_ += bytes;
+  entries_.push_back({std::move(record), bytes});
   while (entries_.size() > max_entries_ ||
          (bytes_ > max_bytes_ && entries_.size() > 1)) {
-    bytes_ -= EntryBytes(entries_.front());
+    bytes_ -= entries_.front().bytes;
+    dropped.push_back(std::move(entries_.front().call));
     entries_.pop_front();
   }
 }
@@ -71,11 +76,11 @@ Journal::Page Journal::List(absl::string_view method, uint64_t after_sequence,
   // Sequences are contiguous, so the first entry after the cursor is found
   // by arithmetic, not by a scan.
   size_t start = 0;
-  if (!entries_.empty() && after_sequence >= entries_.front().sequence) {
-    start = after_sequence - entries_.front().sequence + 1;
+  if (!entries_.empty() && after_sequence >= entries_.front().call.sequence) {
+    start = after_sequence - entries_.front().call.sequence + 1;
   }
   for (size_t i = start; i < entries_.size(); ++i) {
-    const model::CallRecord& call = entries_[i];
+    const model::CallRecord& call = entries_[i].call;
     if (!method.empty() && call.method != method &&
         model::ShortMethodName(call.method) != method) {
       continue;
@@ -91,9 +96,12 @@ Journal::Page Journal::List(absl::string_view method, uint64_t after_sequence,
 }
 
 void Journal::Clear() {
-  absl::MutexLock lock(&mu_);
-  entries_.clear();
-  bytes_ = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    entries_.clear();
+    bytes_ = 0;
+  }
+  absl::MutexLock lock(&seen_mu_);
   seen_.clear();
 }
 
@@ -105,7 +113,7 @@ size_t Journal::size() const {
 std::optional<absl::Time> Journal::last_arrival() const {
   absl::MutexLock lock(&mu_);
   if (entries_.empty()) return std::nullopt;
-  return entries_.back().arrival;
+  return entries_.back().call.arrival;
 }
 
 }  // namespace customerfake::journal

@@ -51,20 +51,46 @@ class Journal {
   std::optional<absl::Time> last_arrival() const;
 
  private:
+  // Every call of a namespace passes through both locks, so they are held
+  // briefly and apart: entries dropped from the front and a full map of
+  // attempts are freed after the lock is released.
+  struct Entry {
+    model::CallRecord call;
+    size_t bytes;  // what it counts against max_bytes
+  };
   const size_t max_entries_;
   const size_t max_bytes_;
-  mutable absl::Mutex mu_;
-  std::deque<model::CallRecord> entries_ ABSL_GUARDED_BY(mu_);
+  mutable absl::Mutex mu_;  // the entries
+  std::deque<Entry> entries_ ABSL_GUARDED_BY(mu_);
   size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;  // of entries_
   uint64_t next_sequence_ ABSL_GUARDED_BY(mu_) = 1;
   struct Seen {
     int count = 0;
     absl::Time last;
   };
-  // Keyed by method + a 128-bit hash of the request bytes, so a big request
-  // is not kept twice. Bounded like the entries: when it grows past
-  // max_entries it is emptied, and attempt numbers start again at 1.
-  absl::flat_hash_map<std::string, Seen> seen_ ABSL_GUARDED_BY(mu_);
+  // A call's method and request, hashed, so a big request is not kept
+  // twice.
+  struct AttemptKey {
+    uint64_t method;
+    uint64_t request_a;
+    uint64_t request_b;
+    uint64_t size;
+    bool operator==(const AttemptKey& other) const {
+      return method == other.method && request_a == other.request_a &&
+             request_b == other.request_b && size == other.size;
+    }
+    template <typename H>
+    friend H AbslHashValue(H h, const AttemptKey& key) {
+      return H::combine(std::move(h), key.method, key.request_a, key.request_b,
+                        key.size);
+    }
+  };
+  static AttemptKey KeyOf(absl::string_view method,
+                          absl::string_view request_bytes);
+  // Bounded like the entries: when it grows past max_entries it is emptied,
+  // and attempt numbers start again at 1.
+  absl::Mutex seen_mu_;
+  absl::flat_hash_map<AttemptKey, Seen> seen_ ABSL_GUARDED_BY(seen_mu_);
 };
 
 }  // namespace customerfake::journal
