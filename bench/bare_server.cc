@@ -22,10 +22,11 @@
 #include "moia/trip/customer/v1/customer.grpc.pb.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:0", "HOST:PORT; port 0 picks one");
-ABSL_FLAG(bool, absl_deadlock_detection, true,
-          "false turns off absl::Mutex deadlock detection, which Debian's "
-          "libabsl (built without NDEBUG) runs on every lock; a diagnostic, "
-          "not how the fake ships");
+ABSL_FLAG(bool, absl_deadlock_detection, false,
+          "true keeps absl::Mutex deadlock detection, which Debian's libabsl "
+          "(built without NDEBUG) runs on every lock unless the program turns "
+          "it off, as `customer-fake serve` does; a diagnostic, as a C++ test "
+          "that embeds the fake and keeps the check");
 
 namespace {
 

@@ -20,10 +20,11 @@ ABSL_FLAG(bool, journal, true, "record every call in the journal");
 ABSL_FLAG(int64_t, max_namespaces, 1000, "most namespaces held at once");
 ABSL_FLAG(int64_t, journal_entries, 10000,
           "journal entries kept per namespace (the fake's default)");
-ABSL_FLAG(bool, absl_deadlock_detection, true,
-          "false turns off absl::Mutex deadlock detection, which Debian's "
-          "libabsl (built without NDEBUG) runs on every lock; a diagnostic, "
-          "not how the fake ships");
+ABSL_FLAG(bool, absl_deadlock_detection, false,
+          "true keeps absl::Mutex deadlock detection, which Debian's libabsl "
+          "(built without NDEBUG) runs on every lock unless the program turns "
+          "it off, as `customer-fake serve` does; a diagnostic, as a C++ test "
+          "that embeds the fake and keeps the check");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);

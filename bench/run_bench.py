@@ -121,6 +121,9 @@ def generate_scenarios(bins, out, cfg):
                        check=True)
     subprocess.run([gen, "--customers", str(cfg.big), "--out", files["big"]],
                    check=True)
+    files["huge"] = os.path.join(out, f"scenario-{cfg.huge}.yaml")
+    subprocess.run([gen, "--customers", str(cfg.huge), "--out",
+                    files["huge"]], check=True)
     return files
 
 
@@ -135,12 +138,13 @@ def start_servers(bins, fake_bin, files):
         "fake, 100 method rules": [fake, "--scenario", files["method"]],
         "fake, 100 header rules": [fake, "--scenario", files["header"]],
         "fake, 100 request rules": [fake, "--scenario", files["request"]],
-        # Diagnostics: absl's deadlock detection off (see README).
-        "bare, no deadlock detection": [
+        # Diagnostics: absl's deadlock detection on, which `serve` turns
+        # off (see README).
+        "bare, deadlock detection on": [
             os.path.join(bins, "bench-bare-server"),
-            "--absl_deadlock_detection=false"],
-        "fake, no deadlock detection": [fake, "--scenario", files["bench"],
-                                        "--absl_deadlock_detection=false"],
+            "--absl_deadlock_detection=true"],
+        "fake, deadlock detection on": [fake, "--scenario", files["bench"],
+                                        "--absl_deadlock_detection=true"],
         "customer-fake serve": [fake_bin, "serve", "--listen", "127.0.0.1:0",
                                 "--scenario", files["bench"],
                                 "--log-level", "off"],
@@ -307,7 +311,7 @@ def run_target_rounds(bins, servers, cfg):
     hit both sides of a ratio alike."""
     rounds = []
     names = ["bare", "fake", "fake, 100 rules", "fake, journal off",
-             "bare, no deadlock detection", "fake, no deadlock detection"]
+             "bare, deadlock detection on", "fake, deadlock detection on"]
     for round_no in range(cfg.target_rounds):
         for workload in ["get", "mix"]:
             for name in names if workload == "get" else names[:4]:
@@ -420,7 +424,10 @@ def run_scale(bins, files, cfg):
         ["--mode", "start", "--customers", str(cfg.big)],
         ["--mode", "direct", "--customers", str(cfg.big)],
         ["--mode", "breakdown", "--customers", str(cfg.big)],
-        ["--mode", "start", "--customers", str(cfg.huge)],
+        # Over the default limits, raised as a user would (issue 15).
+        ["--mode", "start", "--customers", str(cfg.huge), "--scenario",
+         files["huge"], "--max_scenario_bytes", "400000000",
+         "--max_customers", "2000000"],
         ["--mode", "direct", "--customers", str(cfg.huge)],
     ]
     for args in plan:
