@@ -66,7 +66,12 @@ struct Event {
   ~Event() { yaml_event_delete(&event); }
 };
 
+// From this size on, a scalar keeps libyaml's buffer (Document::large_).
+constexpr size_t kLargeScalarBytes = 1 << 20;
+
 }  // namespace
+
+void Document::Free::operator()(char* buffer) const { std::free(buffer); }
 
 Node Node::operator[](absl::string_view key) const {
   if (!IsMap()) return Node();
@@ -116,7 +121,7 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
   bool stream_done = sink == nullptr;
   size_t items = 0;
   struct Cut {
-    size_t nodes, children, text, anchors;
+    size_t nodes, children, text, large, anchors;
   } cut{};
   size_t anchors_defined = 0;
   auto in_stream = [&] {
@@ -125,7 +130,7 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
   };
   auto take_cut = [&] {
     cut = {document->nodes_.size(), document->children_.size(),
-           document->text_.size(), anchors_defined};
+           document->text_.size(), document->large_.size(), anchors_defined};
   };
   auto deliver = [&](uint32_t item) {
     sink->Item(Node(document.get(), item), items++);
@@ -133,6 +138,7 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
       document->nodes_.resize(cut.nodes);
       document->children_.resize(cut.children);
       document->text_.resize(cut.text);
+      document->large_.resize(cut.large);
     }
     take_cut();
   };
@@ -157,7 +163,7 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
     const size_t count = pending.size() - first;
     if (count % 2 == 0) return false;  // a key, not a value
     const NodeData& key = document->nodes_[pending.back()];
-    return key.type == NodeType::kScalar &&
+    return key.type == NodeType::kScalar && !key.large &&
            absl::string_view(document->text_).substr(key.begin, key.size) ==
                stream_key;
   };
@@ -195,7 +201,7 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
       fail(parser.problem_mark, std::move(message));
       break;
     }
-    const yaml_event_t& e = event.event;
+    yaml_event_t& e = event.event;
     switch (e.type) {
       case YAML_STREAM_END_EVENT:
       case YAML_DOCUMENT_END_EVENT:
@@ -213,9 +219,18 @@ std::unique_ptr<Document> Document::Parse(absl::string_view text,
                      e.data.scalar.anchor);
         NodeData& data = document->nodes_[index];
         data.quoted = !plain || tag == "!";
-        data.begin = static_cast<uint32_t>(document->text_.size());
         data.size = static_cast<uint32_t>(value.size());
-        document->text_.append(value.data(), value.size());
+        if (value.size() >= kLargeScalarBytes) {
+          data.large = true;
+          data.begin = static_cast<uint32_t>(document->large_.size());
+          // libyaml allocates with malloc; the event no longer frees it.
+          document->large_.emplace_back(
+              reinterpret_cast<char*>(e.data.scalar.value));
+          e.data.scalar.value = nullptr;
+        } else {
+          data.begin = static_cast<uint32_t>(document->text_.size());
+          document->text_.append(value.data(), value.size());
+        }
         add(index, true);
         break;
       }

@@ -81,6 +81,8 @@ class Node {
 struct Node::Data {
   NodeType type = NodeType::kNull;
   bool quoted = false;
+  // A scalar of its own buffer, the document's large_[begin], not of text_.
+  bool large = false;
   uint32_t line = 0;
   uint32_t column = 0;
   // Scalars: the document's text_[begin, begin + size). Collections:
@@ -168,9 +170,17 @@ class Document {
 
   Document() = default;
 
+  struct Free {
+    void operator()(char* buffer) const;
+  };
+
   std::vector<NodeData> nodes_;
   std::vector<uint32_t> children_;
   std::string text_;
+  // Scalars of kLargeScalarBytes or more (a state file's scenario texts):
+  // libyaml's own buffers, kept rather than copied into text_, which would
+  // hold their bytes a second time while the file is parsed.
+  std::vector<std::unique_ptr<char, Free>> large_;
   uint32_t root_ = 0;
 };
 
@@ -198,7 +208,12 @@ inline Node Node::Child(size_t position) const {
 
 inline absl::string_view Node::Scalar() const {
   if (!IsScalar()) return {};
-  return absl::string_view(document_->text_).substr(data().begin, data().size);
+  const Data& scalar = data();
+  if (scalar.large) {
+    return absl::string_view(document_->large_[scalar.begin].get(),
+                             scalar.size);
+  }
+  return absl::string_view(document_->text_).substr(scalar.begin, scalar.size);
 }
 
 inline size_t Node::size() const {

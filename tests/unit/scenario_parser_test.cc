@@ -659,6 +659,49 @@ TEST(YamlItemSinkTest, TakesEachItemOnceAndLeavesTheSequenceEmpty) {
   EXPECT_EQ(root.Value(4)[size_t{0}].Scalar(), "again");
 }
 
+// Scalars of 1 MiB or more keep libyaml's buffer instead of a copy in the
+// document's text: they read the same, beside small ones, through an alias,
+// and as items of a streamed sequence, where each item's buffer is dropped
+// after it.
+TEST(YamlLargeScalarTest, ReadsTheSameAsASmallOne) {
+  const std::string big(1 << 20, 'b');
+  const std::string bigger = std::string((1 << 20) + 7, 'c') + "\n";
+  const std::string below((1 << 20) - 1, 'd');
+  std::string text = "small: 1\nbig: &big " + big + "\nbelow: " + below +
+                     "\nblock: |\n  " + bigger + "again: *big\nlast: 2\n";
+  yaml::SyntaxError error;
+  std::unique_ptr<yaml::Document> document =
+      yaml::Document::Parse(text, &error);
+  ASSERT_NE(document, nullptr) << error.message;
+  const yaml::Node root = document->root();
+  EXPECT_EQ(root["small"].Scalar(), "1");
+  EXPECT_EQ(root["big"].Scalar(), big);
+  EXPECT_EQ(root["below"].Scalar(), below);
+  EXPECT_EQ(root["block"].Scalar(), bigger);
+  EXPECT_EQ(root["block"].line(), 3);
+  EXPECT_EQ(root["again"].Scalar(), big);
+  EXPECT_EQ(root["last"].Scalar(), "2");
+
+  struct Sink : yaml::ItemSink {
+    void Start(const yaml::Node&,
+               const std::vector<std::pair<yaml::Node, yaml::Node>>&) override {
+    }
+    void Item(const yaml::Node& item, size_t) override {
+      items.push_back(
+          absl::StrCat(item.Scalar().size(), ":", item.Scalar().substr(0, 1)));
+    }
+    std::vector<std::string> items;
+  };
+  Sink sink;
+  text = "list:\n  - " + big + "\n  - x\n  - " + below + "\n  - " + big +
+         "\ntail: " + big + "\n";
+  document = yaml::Document::Parse(text, &error, "list", &sink);
+  ASSERT_NE(document, nullptr) << error.message;
+  EXPECT_THAT(sink.items,
+              ElementsAre("1048576:b", "1:x", "1048575:d", "1048576:b"));
+  EXPECT_EQ(document->root()["tail"].Scalar(), big);
+}
+
 // The state file appends scenario texts as blocks by hand: whatever the
 // text, it reads back as itself, as a literal block where one can hold it
 // and as a double-quoted string where one cannot.
