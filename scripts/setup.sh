@@ -8,6 +8,7 @@ packages=(
   libfuzzer-14-dev libclang-rt-14-dev
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev libprotoc-dev protobuf-compiler
   libabsl-dev libyaml-dev libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev
+  libjemalloc-dev
   python3 python3-grpcio python3-protobuf
   nghttp2-client
   # bench-yaml-scan's comparison row: yaml-cpp, which the fake used before

@@ -1,7 +1,5 @@
 #include "fake/control/control.h"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <memory>
 #include <utility>
@@ -13,6 +11,7 @@
 #include "fake/core/core.h"
 #include "fake/errors/errors.h"
 #include "fake/faults/rule_set.h"
+#include "fake/model/memory.h"
 #include "fake/model/names.h"
 #include "fake/scenario/scenario_parser.h"
 #include "fake/scenario/scenario_writer.h"
@@ -22,8 +21,9 @@
 namespace customerfake::control {
 namespace {
 
-// The scenario size from which a load hands freed memory back.
-constexpr size_t kTrimAfterBytes = 8 << 20;
+// The scenario size from which a load hands freed memory back: small loads,
+// as tests make by the thousand, skip the walk.
+constexpr size_t kReleaseAfterBytes = 8 << 20;
 
 // An entry's size in a ListCallsResponse, near enough: its strings (the
 // request as JSON) and room for the fixed fields.
@@ -69,10 +69,9 @@ absl::StatusOr<Control::Loaded> Control::LoadScenario(
       !status.ok()) {
     return status;
   }
-  // A big scenario's parse frees hundreds of MB in pieces that glibc would
-  // keep resident in the arena of the thread that ran it; they go back to
-  // the system. Small loads, as tests make by the thousand, skip the walk.
-  if (yaml.size() >= kTrimAfterBytes) malloc_trim(0);
+  // A big scenario's parse frees hundreds of MB in pieces that the
+  // allocator would keep resident for a while; they go back to the system.
+  if (yaml.size() >= kReleaseAfterBytes) model::ReleaseFreedMemory();
   return loaded;
 }
 

@@ -1,7 +1,6 @@
 #include "fake/server/state_keeper.h"
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "fake/core/core.h"
+#include "fake/model/memory.h"
 #include "fake/scenario/state_file.h"
 #include "fake/state/baseline.h"
 #include "fake/state/token_issuer.h"
@@ -202,8 +202,9 @@ absl::Status StateKeeper::Restore(bool* restored) {
   core_.access_tokens().Restore(issued);
   restored_file_ = info;
   // The parse of a million customers frees hundreds of MB in pieces that
-  // glibc would keep resident; they go back to the system.
-  malloc_trim(0);
+  // the allocator would keep resident for a while; they go back to the
+  // system.
+  model::ReleaseFreedMemory();
   resumed_offset_ = mark.resumed ? std::string::npos : mark.offset;
   *restored = true;
   return absl::OkStatus();
