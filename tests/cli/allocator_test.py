@@ -16,6 +16,8 @@ import sys
 import tempfile
 import unittest
 
+import runner  # tests/cli/runner.py
+
 BINARY = None
 JEMALLOC = None
 STATS = "___ Begin jemalloc statistics ___"
@@ -116,11 +118,8 @@ def main():
         sys.exit(__doc__)
     BINARY = sys.argv[1]
     JEMALLOC = sys.argv[2] == "ON"
-    result = unittest.TextTestRunner(verbosity=2).run(
-        unittest.defaultTestLoader.loadTestsFromTestCase(AllocatorTest))
-    failed = len(result.failures) + len(result.errors)
-    print(f"{result.testsRun - failed} passed, {failed} failed")
-    sys.exit(0 if result.wasSuccessful() else 1)
+    sys.exit(runner.run(
+        unittest.defaultTestLoader.loadTestsFromTestCase(AllocatorTest)))
 
 
 if __name__ == "__main__":

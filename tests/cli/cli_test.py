@@ -20,6 +20,8 @@ import tempfile
 import time
 import unittest
 
+import runner  # tests/cli/runner.py
+
 BINARY = None
 SCENARIOS = None
 TIMEOUT = 30  # seconds for any one command
@@ -1206,19 +1208,8 @@ def main():
         return 2
     BINARY = os.path.abspath(sys.argv[1])
     SCENARIOS = os.path.abspath(sys.argv[2])
-    suite = unittest.defaultTestLoader.loadTestsFromModule(
-        sys.modules[__name__])
-    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
-    # A test with several failing subtests, or a failing class setup, counts
-    # once.
-    failing = {getattr(test, "test_case", test).id()
-               for test, _ in result.failures + result.errors}
-    failing |= {test.id() for test in result.unexpectedSuccesses}
-    failed = len(failing)
-    passed = max(result.testsRun - failed - len(result.skipped), 0)
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 and result.testsRun > 0 else 1
-
+    return runner.run(unittest.defaultTestLoader.loadTestsFromModule(
+        sys.modules[__name__]))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -16,6 +16,8 @@ import sys
 import tempfile
 import unittest
 
+import runner  # tests/cli/runner.py
+
 BINARY = VERSION = SCENARIOS = None
 LINE = None  # what --version must print, as a regular expression
 
@@ -103,11 +105,8 @@ def main():
         sys.exit(__doc__)
     BINARY, VERSION, SCENARIOS = sys.argv[1:]
     LINE = rf"^customer-fake {re.escape(VERSION)} \(commit ([0-9a-f]{{7}}|unknown)\)\n$"
-    result = unittest.TextTestRunner(verbosity=2).run(
-        unittest.defaultTestLoader.loadTestsFromTestCase(VersionTest))
-    failed = len(result.failures) + len(result.errors)
-    print(f"{result.testsRun - failed} passed, {failed} failed")
-    sys.exit(0 if result.wasSuccessful() else 1)
+    sys.exit(runner.run(
+        unittest.defaultTestLoader.loadTestsFromTestCase(VersionTest)))
 
 
 if __name__ == "__main__":
